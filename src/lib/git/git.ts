@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The one door to git: the only module that imports simple-git. Every git operation
+ * kseries performs goes through a Git value bound to one repository or worktree.
+ */
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { infraError, InterruptedError } from '../errors.js';
+import { interruptSignal } from '../cli/interrupt.js';
+import { commandLine } from '../exec/shell-quote.js';
+
+export interface GitResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  command: string;
+}
+
+export interface GitRunOptions {
+  env?: Record<string, string>;
+  /** Cleanup after Ctrl-C. */
+  ignoreInterrupt?: boolean;
+}
+
+/** A fixed identity for commits kseries makes itself (imports, refresh commits), so runs are reproducible. */
+export const KSERIES_IDENTITY = {
+  GIT_AUTHOR_NAME: 'kseries',
+  GIT_AUTHOR_EMAIL: 'kseries@localhost',
+  GIT_COMMITTER_NAME: 'kseries',
+  GIT_COMMITTER_EMAIL: 'kseries@localhost',
+};
+
+let historySink: ((line: string) => void) | undefined;
+/** The base command registers a sink so git commands land in the reproducible command log too. */
+export function setGitHistorySink(fn: ((line: string) => void) | undefined): void {
+  historySink = fn;
+}
+
+export class Git {
+  constructor(readonly dir: string) {}
+
+  private client(opts: GitRunOptions, capture: (r: GitResult) => void, args: string[]): SimpleGit {
+    const signal = opts.ignoreInterrupt ? undefined : interruptSignal();
+    const g = simpleGit({
+      baseDir: this.dir,
+      maxConcurrentProcesses: 4,
+      abort: signal,
+      // kseries passes its own fixed editor/pager (no prompts), and tests isolate git config through env.
+      unsafe: {
+        allowUnsafeEditor: true,
+        allowUnsafePager: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeConfigEnvCount: true,
+      } as never,
+      errors(_error, result) {
+        capture({
+          exitCode: result.exitCode,
+          stdout: Buffer.concat(result.stdOut).toString(),
+          stderr: Buffer.concat(result.stdErr).toString(),
+          command: commandLine('git', args, undefined, undefined),
+        });
+        return undefined;
+      },
+    });
+    // Never let a user's pager, editor or terminal prompt block us.
+    g.env({ ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_EDITOR: 'true', GIT_PAGER: 'cat', ...(opts.env ?? {}) });
+    return g;
+  }
+
+  /** Runs `git ARGS` in this repository; resolves with the exit code, never rejects on a git failure. */
+  async run(args: string[], opts: GitRunOptions = {}): Promise<GitResult> {
+    let captured: GitResult | undefined;
+    const g = this.client(opts, (r) => (captured = r), args);
+    const line = commandLine('git', ['-C', this.dir, ...args]);
+    historySink?.(line);
+    try {
+      const out = await g.raw(args);
+      return captured ?? { exitCode: 0, stdout: out, stderr: '', command: line };
+    } catch (err) {
+      if (!opts.ignoreInterrupt && interruptSignal().aborted) throw new InterruptedError(`interrupted while running: ${line}`);
+      const e = err as Error;
+      if (/ENOENT|spawn git/.test(e.message)) throw infraError('git: command not found', 'Install git (kseries doctor --fix).');
+      throw infraError(`git failed to run in ${this.dir}: ${e.message}`);
+    }
+  }
+
+  /** Like run(), but a non-zero exit is an infrastructure error with git's own message. */
+  async ok(args: string[], opts: GitRunOptions = {}): Promise<string> {
+    const r = await this.run(args, opts);
+    if (r.exitCode !== 0) {
+      throw infraError(`git ${args.join(' ')} failed (exit ${r.exitCode}) in ${this.dir}: ${(r.stderr || r.stdout).trim()}`);
+    }
+    return r.stdout;
+  }
+
+  async isRepo(): Promise<boolean> {
+    const r = await this.run(['rev-parse', '--git-dir']);
+    return r.exitCode === 0;
+  }
+
+  /** Resolves REF to a full commit id, or null when it does not exist. */
+  async resolve(ref: string): Promise<string | null> {
+    const r = await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    return r.exitCode === 0 ? r.stdout.trim() : null;
+  }
+
+  async hasObject(id: string): Promise<boolean> {
+    const r = await this.run(['cat-file', '-e', id]);
+    return r.exitCode === 0;
+  }
+
+  async topLevel(): Promise<string> {
+    return (await this.ok(['rev-parse', '--show-toplevel'])).trim();
+  }
+
+  async commonDir(): Promise<string> {
+    return (await this.ok(['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+  }
+
+  async statusPorcelain(): Promise<string> {
+    return this.ok(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+  }
+}

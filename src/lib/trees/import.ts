@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Turning sources into registered trees. Every step that can fail runs before the
+ * registry is written; a half-made import lives in a ".partial" directory that is
+ * removed on failure or Ctrl-C.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Runner } from '../exec/runner.js';
+import { Git, KSERIES_IDENTITY } from '../git/git.js';
+import { infraError, usageError } from '../errors.js';
+import { onCleanup } from '../cli/interrupt.js';
+import { importedTreeDir, type StatePaths } from '../paths.js';
+import { parseKernelMakefile } from './kernel-version.js';
+import { Registry, validateTreeName, type TreeRecord } from './registry.js';
+import { classifySource, decompressorFor, type SourceSpec } from './source.js';
+
+export interface AddTreeOptions {
+  name: string;
+  source: string;
+  ref?: string;
+  /** Progress callback (listr2 task output). */
+  onStep?: (msg: string) => void;
+}
+
+/** Removes Debian's packaging block ("/*" and "!/debian/") that makes git ignore every new file. */
+export function stripDebianGitignore(text: string): { text: string; changed: boolean } {
+  const re = /\n#\n# Debian packaging:[^\n]*\n(#[^\n]*\n)*\/\*\n!\/debian\/\n?/;
+  if (re.test(text)) return { text: text.replace(re, '\n'), changed: true };
+  const lines = text.split('\n');
+  const i = lines.indexOf('/*');
+  if (i >= 0 && lines[i + 1] === '!/debian/') {
+    lines.splice(i, 2);
+    return { text: lines.join('\n'), changed: true };
+  }
+  return { text, changed: false };
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  await new Promise<void>((resolve, reject) => {
+    createReadStream(path).on('data', (d) => h.update(d)).on('end', () => resolve()).on('error', reject);
+  });
+  return h.digest('hex');
+}
+
+export interface DebianTarball {
+  tarball: string;
+  debianVersion: string;
+}
+
+/** Finds (installing when missing, or downloading a pinned older version) the tarball of a Debian linux-source package. */
+export async function debianTarball(runner: Runner, spec: Extract<SourceSpec, { kind: 'debian' }>, paths: StatePaths): Promise<DebianTarball> {
+  const pkg = spec.package;
+  if (spec.pin) {
+    const dir = join(paths.cache, 'debian', `${pkg}_${spec.pin}`);
+    const tarball = join(dir, 'usr', 'src', `${pkg}.tar.xz`);
+    if (!existsSync(tarball)) {
+      mkdirSync(dir, { recursive: true });
+      const dl = await runner.run({ cmd: 'apt-get', args: ['download', `${pkg}=${spec.pin}`], cwd: dir });
+      if (dl.exitCode !== 0) {
+        throw usageError(`cannot download ${pkg}=${spec.pin}: ${dl.stderr.trim().split('\n').slice(-1)[0]}`, `List the versions with: apt-cache madison ${pkg}`);
+      }
+      const deb = join(dir, `${pkg}_${spec.pin.replace(/:/g, '%3a')}_all.deb`);
+      const x = await runner.run({ cmd: 'dpkg-deb', args: ['-x', deb, dir] });
+      if (x.exitCode !== 0 || !existsSync(tarball)) throw infraError(`cannot unpack ${deb}: ${x.stderr.trim()}`);
+    }
+    return { tarball, debianVersion: spec.pin };
+  }
+  const q = async () => runner.run({ cmd: 'dpkg-query', args: ['-W', '-f=${Status}\\t${Version}\\n', pkg] });
+  let r = await q();
+  const installed = (res: typeof r) => res.exitCode === 0 && /install ok installed\t/.test(res.stdout);
+  if (!installed(r)) {
+    if (process.getuid?.() !== 0) throw infraError(`${pkg} is not installed and kseries is not root`, `Run as root: apt-get install -y ${pkg}`);
+    const env = { DEBIAN_FRONTEND: 'noninteractive' };
+    let inst = await runner.run({ cmd: 'apt-get', args: ['install', '-y', '-qq', pkg], env });
+    if (inst.exitCode !== 0) {
+      await runner.run({ cmd: 'apt-get', args: ['update', '-qq'], env });
+      inst = await runner.run({ cmd: 'apt-get', args: ['install', '-y', '-qq', pkg], env });
+    }
+    if (inst.exitCode !== 0) throw infraError(`apt-get install ${pkg} failed: ${inst.stderr.trim().split('\n').slice(-2).join(' ')}`, `Check: apt-cache policy ${pkg}`);
+    r = await q();
+  }
+  const version = r.stdout.split('\t')[1]?.trim() ?? '';
+  const tarball = `/usr/src/${pkg}.tar.xz`;
+  if (!existsSync(tarball)) throw infraError(`${pkg} is installed but ${tarball} is missing`, `Reinstall it: apt-get install --reinstall ${pkg}`);
+  return { tarball, debianVersion: version };
+}
+
+/** Extracts a kernel tarball into a fresh git repository with one commit and version tags. */
+export async function importTarball(
+  runner: Runner,
+  opts: { tarball: string; dest: string; debianVersion?: string; debianPackage?: string; onStep?: (m: string) => void },
+): Promise<{ commit: string; kernel: NonNullable<ReturnType<typeof parseKernelMakefile>>; tags: string[] }> {
+  const { tarball, dest } = opts;
+  mkdirSync(dest, { recursive: true });
+  opts.onStep?.(`extracting ${basename(tarball)}`);
+  const dec = decompressorFor(tarball);
+  const tarArgs = ['-x', '--strip-components=1', '-C', dest, '-f', tarball];
+  if (dec) tarArgs.unshift('-I', dec.cmd === 'xz' || dec.cmd === 'zstd' ? `${dec.cmd} -T0` : dec.cmd);
+  const x = await runner.run({ cmd: 'tar', args: tarArgs, buffer: true });
+  if (x.exitCode !== 0) throw usageError(`cannot extract ${tarball}: ${x.stderr.trim().split('\n').slice(-1)[0]}`, 'Is it a complete, uncorrupted tarball?');
+  const makefile = join(dest, 'Makefile');
+  const kernel = existsSync(makefile) ? parseKernelMakefile(readFileSync(makefile, 'utf8')) : null;
+  if (!kernel || !existsSync(join(dest, 'Kconfig')) || !existsSync(join(dest, 'arch'))) {
+    throw usageError(`${tarball} is not a Linux kernel source tarball (no top-level Makefile with VERSION/PATCHLEVEL, Kconfig and arch/)`);
+  }
+  const gi = join(dest, '.gitignore');
+  let note = '';
+  if (existsSync(gi)) {
+    const s = stripDebianGitignore(readFileSync(gi, 'utf8'));
+    if (s.changed) {
+      writeFileSync(gi, s.text);
+      note = '\n.gitignore: Debian\'s packaging block ("/*", "!/debian/") was removed so that new files show up in git.\n';
+    }
+  }
+  const git = new Git(dest);
+  await git.ok(['init', '-q', '--initial-branch=base']);
+  opts.onStep?.('hashing files into git');
+  await git.ok(['-c', 'core.looseCompression=0', '-c', 'core.autocrlf=false', 'add', '-A', '-f', '.']);
+  const sha = await sha256File(tarball);
+  const mtime = Math.floor(statSync(tarball).mtimeMs / 1000);
+  const deb = opts.debianVersion ? ` (Debian ${opts.debianPackage ?? 'package'} ${opts.debianVersion})` : '';
+  const msg = `Linux ${kernel.string}${deb}\n\nImported by kseries from ${basename(tarball)}\nsha256: ${sha}\n${note}`;
+  const env = { ...KSERIES_IDENTITY, GIT_AUTHOR_DATE: `@${mtime} +0000`, GIT_COMMITTER_DATE: `@${mtime} +0000` };
+  await git.ok(['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', msg], { env });
+  const commit = (await git.ok(['rev-parse', 'HEAD'])).trim();
+  const tags = [`v${kernel.string}`];
+  if (opts.debianVersion) tags.push(`debian/${opts.debianVersion.replace(/[~:]/g, '_')}`);
+  for (const t of tags) await git.ok(['-c', 'tag.gpgsign=false', 'tag', '-a', '-m', `${t}${deb}`, t, commit], { env });
+  return { commit, kernel, tags };
+}
+
+async function versionAt(git: Git, ref: string) {
+  const r = await git.run(['show', `${ref}:Makefile`]);
+  return r.exitCode === 0 ? parseKernelMakefile(r.stdout) : null;
+}
+
+export async function addTree(runner: Runner, paths: StatePaths, opts: AddTreeOptions): Promise<TreeRecord> {
+  validateTreeName(opts.name);
+  const registry = new Registry(paths);
+  if (registry.find(opts.name)) throw usageError(`a tree named "${opts.name}" already exists`, `Pick another name or run: kseries tree remove ${opts.name}`);
+  const spec = classifySource(opts.source);
+  const addedAt = new Date().toISOString();
+
+  if (spec.kind === 'git') {
+    const git = new Git(spec.path);
+    if (!(await git.isRepo())) throw usageError(`${opts.source} is not a git repository`);
+    const ref = opts.ref ?? 'HEAD';
+    const commit = await git.resolve(ref);
+    if (!commit) throw usageError(`ref "${ref}" does not exist in ${opts.source}`, `List refs with: git -C ${spec.path} show-ref`);
+    const kernel = await versionAt(git, commit);
+    if (!kernel) throw usageError(`${opts.source} at ${ref} is not a Linux kernel tree (no top-level Makefile with VERSION/PATCHLEVEL)`);
+    const repo = (await git.run(['rev-parse', '--is-bare-repository'])).stdout.trim() === 'true' ? spec.path : await git.topLevel();
+    const rec: TreeRecord = { name: opts.name, kind: 'git', repo, source: opts.source, ref, commit, kernel, tags: [], addedAt };
+    registry.add(rec);
+    return rec;
+  }
+
+  if (opts.ref && spec.kind !== 'url') throw usageError('--ref applies to git trees and URLs only');
+  const dest = importedTreeDir(paths, opts.name);
+  if (existsSync(dest)) throw usageError(`${dest} already exists but is not registered`, `Remove it first: rm -rf ${dest}`);
+  const partial = `${dest}.partial-${process.pid}`;
+  const unregister = onCleanup(() => rmSync(partial, { recursive: true, force: true }));
+  try {
+    let rec: TreeRecord;
+    if (spec.kind === 'url') {
+      opts.onStep?.(`cloning ${spec.url}`);
+      mkdirSync(join(partial, '..'), { recursive: true });
+      const args = ['clone', '--bare', '--quiet'];
+      if (opts.ref) args.push('--branch', opts.ref);
+      const r = await new Git(join(partial, '..')).run([...args, spec.url, partial]);
+      if (r.exitCode !== 0) throw usageError(`cannot clone ${spec.url}: ${r.stderr.trim().split('\n').slice(-1)[0]}`);
+      const git = new Git(partial);
+      const ref = opts.ref ?? 'HEAD';
+      const commit = await git.resolve(ref);
+      if (!commit) throw usageError(`ref "${ref}" not found in ${spec.url}`);
+      const kernel = await versionAt(git, commit);
+      if (!kernel) throw usageError(`${spec.url} is not a Linux kernel tree`);
+      rec = { name: opts.name, kind: 'clone', repo: dest, source: opts.source, ref, commit, kernel, tags: [], addedAt };
+    } else {
+      let tarball: string;
+      let debianVersion: string | undefined;
+      let debianPackage: string | undefined;
+      if (spec.kind === 'debian') {
+        opts.onStep?.(`locating Debian package ${spec.package}${spec.pin ? `=${spec.pin}` : ''}`);
+        ({ tarball, debianVersion } = await debianTarball(runner, spec, paths));
+        debianPackage = spec.package;
+      } else {
+        tarball = spec.path;
+      }
+      const imp = await importTarball(runner, { tarball, dest: partial, debianVersion, debianPackage, onStep: opts.onStep });
+      rec = {
+        name: opts.name,
+        kind: 'imported',
+        repo: dest,
+        source: opts.source,
+        ref: imp.tags[0],
+        commit: imp.commit,
+        kernel: imp.kernel,
+        debianVersion,
+        tags: imp.tags,
+        addedAt,
+      };
+    }
+    renameSync(partial, dest);
+    unregister();
+    try {
+      registry.add(rec);
+    } catch (err) {
+      rmSync(dest, { recursive: true, force: true });
+      throw err;
+    }
+    return rec;
+  } catch (err) {
+    rmSync(partial, { recursive: true, force: true });
+    unregister();
+    throw err;
+  }
+}
