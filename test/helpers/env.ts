@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { statePaths, type StatePaths } from '../../src/lib/paths.js';
 
 export interface IsolatedEnv {
@@ -66,21 +66,16 @@ export function gitSync(cwd: string, args: string[], env: Record<string, string>
   return execFileSync('git', args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
 }
 
-/** Runs the built CLI (bin/run.js) as a user would; returns exit code and output. */
+/** Runs the built CLI (bin/run.js) as a user would; returns exit code and both outputs. */
 export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}) {
   const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'run.js');
-  try {
-    const stdout = execFileSync(process.execPath, [bin, ...args], {
-      cwd: opts.cwd,
-      env: { ...process.env, ...(opts.env ?? {}) },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs ?? 600_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr: '' };
-  } catch (err) {
-    const e = err as { status?: number; stdout?: string; stderr?: string };
-    return { code: e.status ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...(opts.env ?? {}) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: opts.timeoutMs ?? 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
