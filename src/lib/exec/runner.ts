@@ -4,7 +4,8 @@
  * Everything else describes commands as CommandSpec values and hands them to a Runner,
  * which tests replace with the strict FakeRunner.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { constants } from 'node:os';
 import { execa } from 'execa';
 import { infraError, InterruptedError } from '../errors.js';
 import { commandLine } from './shell-quote.js';
@@ -90,7 +91,15 @@ export class ExecaRunner implements Runner {
     const cancelSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const buffer = spec.buffer !== false;
     let log: WriteStream | undefined;
-    if (spec.logFile) log = createWriteStream(spec.logFile, { flags: 'a' });
+    if (spec.logFile) {
+      let fd: number;
+      try {
+        fd = openSync(spec.logFile, 'a');
+      } catch (e) {
+        throw infraError(`cannot write the log file ${spec.logFile}: ${(e as Error).message}`, 'Check that its directory exists and is writable.');
+      }
+      log = createWriteStream('', { fd });
+    }
     const start = Date.now();
     const child = execa(spec.cmd, [...spec.args], {
       cwd: spec.cwd,
@@ -136,7 +145,8 @@ export class ExecaRunner implements Runner {
     }
     return {
       command,
-      exitCode: r.exitCode ?? (r.signal ? 128 : 1),
+      // A process killed by a signal exits like it does in a shell: 128 + the signal number.
+      exitCode: r.exitCode ?? (r.signal ? 128 + (constants.signals[r.signal as NodeJS.Signals] ?? 0) : 1),
       stdout: buffer ? String(r.stdout ?? '') : '',
       stderr: buffer ? String(r.stderr ?? '') : '',
       durationMs,

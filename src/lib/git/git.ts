@@ -51,13 +51,17 @@ export class Git {
         allowUnsafeConfigPaths: true,
         allowUnsafeConfigEnvCount: true,
       } as never,
-      errors(_error, result) {
+      errors(error, result) {
         capture({
           exitCode: result.exitCode,
           stdout: Buffer.concat(result.stdOut).toString(),
           stderr: Buffer.concat(result.stdErr).toString(),
           command: commandLine('git', args, undefined, undefined),
         });
+        // A git exit status is a result; Ctrl-C or a git that could not start (no exit status) is not.
+        if (signal?.aborted || typeof result.exitCode !== 'number' || result.exitCode < 0) {
+          return error ?? new Error(Buffer.concat(result.stdErr).toString() || 'git did not run');
+        }
         return undefined;
       },
     });
