@@ -26,7 +26,8 @@ export interface AddTreeOptions {
 
 /** Removes Debian's packaging block ("/*" and "!/debian/") that makes git ignore every new file. */
 export function stripDebianGitignore(text: string): { text: string; changed: boolean } {
-  const re = /\n#\n# Debian packaging:[^\n]*\n(#[^\n]*\n)*\/\*\n!\/debian\/\n?/;
+  // The blank line(s) before the block go too, so the file is byte-identical to upstream's.
+  const re = /\n+#\n# Debian packaging:[^\n]*\n(#[^\n]*\n)*\/\*\n!\/debian\/\n?/;
   if (re.test(text)) return { text: text.replace(re, '\n'), changed: true };
   const lines = text.split('\n');
   const i = lines.indexOf('/*');

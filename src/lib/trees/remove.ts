@@ -24,7 +24,8 @@ export async function removeTree(paths: StatePaths, name: string, opts: { keepFi
         removed.push(p);
       }
     }
-    await git.run(['worktree', 'prune']);
+    // Never prune a user's repository: that would drop their own stale worktrees too.
+    if (tree.kind !== 'git') await git.run(['worktree', 'prune']);
     if (tree.kind === 'git') {
       const refs = await git.run(['for-each-ref', '--format=%(refname)', 'refs/heads/kseries/', 'refs/kseries/']);
       for (const ref of refs.stdout.split('\n').filter(Boolean)) {

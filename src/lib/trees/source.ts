@@ -21,7 +21,8 @@ export function classifySource(src: string, cwd = process.cwd()): SourceSpec {
   if (!existsSync(path)) throw usageError(`no such file or directory: ${src}`, 'Give a git tree, a kernel tarball, a git URL, or debian:6.1 / debian:6.12.');
   const st = statSync(path);
   if (st.isDirectory()) {
-    if (!existsSync(resolve(path, '.git'))) throw usageError(`${src} is a directory but not a git tree`, 'Give the top of a git working tree (or a bare repository ending in .git).');
+    const bare = existsSync(resolve(path, 'HEAD')) && existsSync(resolve(path, 'objects'));
+    if (!existsSync(resolve(path, '.git')) && !bare) throw usageError(`${src} is a directory but not a git tree`, 'Give the top of a git working tree (or a bare repository ending in .git).');
     return { kind: 'git', path };
   }
   if (st.isFile()) {
