@@ -358,6 +358,13 @@ describe('edge cases', () => {
     expect(r.root.subtests[0]).toMatchObject({ name: 'a', status: 'pass', diagnostics: ['progress 100%'] });
   });
 
+  it('copes with a long console after the end (no argument-count limits)', () => {
+    const tail = Array.from({ length: 150_000 }, (_, i) => `[ 1${String(i).padStart(5, '0')}.000000] rcu: stall ${i}`);
+    const r = parseKtap(['TAP version 13', '1..2', 'ok 1 a', '[    9.000000] Kernel panic - not syncing: hung'].concat(tail).join('\n'));
+    expect(r.counts).toEqual(counts({ pass: 1, crashed: 1 }));
+    expect(r.root.subtests[1].diagnostics).toHaveLength(150_001);
+  });
+
   it('does not mistake console chatter for results', () => {
     const r = tap('TAP version 13', '1..1', 'ok, loading module', '[    1.000000] ok thanks', 'ok 1 a');
     expect(r.root.subtests).toHaveLength(1);

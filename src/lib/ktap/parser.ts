@@ -195,6 +195,11 @@ function newTest(partial: Partial<KtapTest>): KtapTest {
   };
 }
 
+/** push(...items) without the argument-count limit: a dead VM's console can be long. */
+function append<T>(to: T[], items: readonly T[]): void {
+  for (const x of items) to.push(x);
+}
+
 const KSELFTEST_NAME_RE = /^# (selftests: \S+: .+)$/;
 
 /**
@@ -244,8 +249,8 @@ function adoptNested(t: KtapTest, nested: Stream[]): void {
     const s = nested[0];
     t.plan = s.plan;
     t.subtests = s.tests;
-    t.diagnostics.push(...s.diagnostics);
-    t.errors.push(...s.errors);
+    append(t.diagnostics, s.diagnostics);
+    append(t.errors, s.errors);
   } else {
     t.subtests = nested.map((s, i) => documentTest(s, i + 1));
   }
@@ -274,7 +279,7 @@ function parseStream(cur: Cursor, base: number, opts: StreamOpts): Stream {
   let lastLeaf: KtapTest | null = null;
   const started = () => s.plan !== null || s.tests.length > 0;
   const flushToOwner = () => {
-    s.diagnostics.push(...pending.map((l) => dedent(l.text, base)));
+    for (const l of pending) s.diagnostics.push(dedent(l.text, base));
     pending = [];
   };
 
@@ -458,7 +463,7 @@ function finish(s: Stream, pending: ParsedLine[], base: number): Stream {
       if (k === 0) {
         // What was printed after the last result is the story of the test that never finished.
         if (split.kselftestName) t.name = split.kselftestName;
-        t.diagnostics.push(...split.diagnostics);
+        append(t.diagnostics, split.diagnostics);
         if (split.nested) adoptNested(t, split.nested);
       }
       s.tests.push(t);
@@ -469,7 +474,7 @@ function finish(s: Stream, pending: ParsedLine[], base: number): Stream {
         : `${missing} planned test(s) never reported: the output ends early`,
     );
   } else {
-    s.diagnostics.push(...pending.map((l) => dedent(l.text, base)));
+    for (const l of pending) s.diagnostics.push(dedent(l.text, base));
     if (s.plan !== null && missing < 0) s.errors.push(`${s.tests.length} results, but the plan announced ${s.plan}`);
   }
   if (s.tests.length === 0 && !(s.plan === 0 && s.planDirective?.kind === 'SKIP')) s.errors.push('0 tests run');
@@ -540,7 +545,7 @@ export function parseKtap(input: string): KtapResult {
     root = newTest({ name: 'main', subtests: docs.map((d, i) => documentTest(d, i + 1)), line: first.firstLine });
     root.status = deriveStatus(root.subtests) ?? 'error';
   }
-  root.diagnostics.unshift(...executor);
+  if (executor.length) root.diagnostics = [...executor, ...root.diagnostics];
   const problems: KtapProblem[] = [];
   collectProblems(root, [], problems);
   return {
