@@ -44,8 +44,10 @@ export class Git {
       baseDir: this.dir,
       maxConcurrentProcesses: 4,
       abort: signal,
-      // kseries passes its own fixed editor/pager (no prompts), and tests isolate git config through env.
+      // kseries passes its own fixed editor/pager (no prompts), and tests isolate git config through env;
+      // core.hooksPath is only ever pointed at /dev/null, to keep a user's hooks out of our worktrees.
       unsafe: {
+        allowUnsafeHooksPath: true,
         allowUnsafeEditor: true,
         allowUnsafePager: true,
         allowUnsafeConfigPaths: true,

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The one executor of apply plans: creates the worktree, runs `git am -3` one patch at a
+ * time, classifies each outcome (clean, 3-way, already upstream, conflict), parks a conflict
+ * with its diagnosis, and records the result. Also resumes a parked conflict (--continue).
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { onCleanup } from '../cli/interrupt.js';
+import { checkError, infraError, usageError } from '../errors.js';
+import { Git } from '../git/git.js';
+import type { StatePaths } from '../paths.js';
+import { parsePatchFile } from '../series/patch-file.js';
+import { readWorkspace, treeWorktreeDir, writeWorkspace } from '../workspace.js';
+import { parseAmOutput } from './am-output.js';
+import { hasConflictMarkers } from './conflict-markers.js';
+import { diagnoseConflict, reverseApplies, ScratchIndex } from './diagnose.js';
+import { amAbortArgs, amContinueArgs, amSkipArgs, C_LOCALE, committerEnv } from './git-args.js';
+import { amStep, type ApplyPlan, type Step } from './plan.js';
+import type { ApplyReport, PatchResult } from './report.js';
+import { removeRecord, writeRecord, type ApplyRecord } from './state.js';
+import { addWorktree, amInProgress, removeWorktree, unmergedFiles } from './worktree.js';
+
+export interface ExecOptions {
+  onStep?: (msg: string) => void;
+}
+
+const head = async (g: Git) => (await g.ok(['rev-parse', 'HEAD'])).trim();
+
+/** Drops current.json when it points at a worktree that is going away. */
+export function forgetWorkspaceAt(paths: StatePaths, tree: string, dir: string): void {
+  const w = readWorkspace(paths, tree);
+  if (w && w.srcDir === dir) rmSync(join(treeWorktreeDir(paths, tree), 'current.json'), { force: true });
+}
+
+function finish(paths: StatePaths, rec: ApplyRecord): void {
+  const r = rec.report;
+  writeRecord(paths, rec);
+  if (r.status !== 'conflict' && r.head) {
+    writeWorkspace(paths, {
+      tree: r.tree,
+      srcDir: r.worktree,
+      series: r.series.base,
+      branch: r.branch,
+      baseCommit: r.base.commit,
+      head: r.head,
+      updatedAt: new Date().toISOString(),
+    });
+  }
+}
+
+/** Sets base.step and the 3-way rung once the patches went through (or not). */
+function settleLadder(r: ApplyReport): void {
+  const usedBase = r.base.ladder.find((x) => x.step === 'base-commit')?.result === 'used';
+  const any3 = r.patches.some((p) => p.status === '3way');
+  const rung3 = r.base.ladder.find((x) => x.step === '3way');
+  if (r.status === 'conflict') {
+    r.base.step = null;
+    const rungRef = r.base.ladder.find((x) => x.step === 'ref');
+    if (rungRef && rungRef.result === 'used') rungRef.result = 'failed';
+    if (rung3 && rung3.result === 'used') {
+      rung3.result = 'failed';
+      rung3.note = `patch ${r.conflict?.patch.index} does not apply, even by 3-way merge`;
+    }
+    return;
+  }
+  const rungRef = r.base.ladder.find((x) => x.step === 'ref');
+  if (usedBase) r.base.step = 'base-commit';
+  else r.base.step = any3 ? '3way' : 'ref';
+  if (rungRef && rungRef.result === 'used' && any3) {
+    rungRef.result = 'failed';
+    rungRef.note = `patch${r.patches.filter((p) => p.status === '3way').length > 1 ? 'es' : ''} ${r.patches.filter((p) => p.status === '3way').map((p) => p.index).join(', ')} did not apply as they are`;
+  }
+  if (rung3 && rung3.result === 'used' && !any3) {
+    rung3.result = 'skipped';
+    rung3.note = 'every patch applied without it';
+  } else if (rung3 && any3) {
+    rung3.note = `needed by patch${r.patches.filter((p) => p.status === '3way').length > 1 ? 'es' : ''} ${r.patches.filter((p) => p.status === '3way').map((p) => p.index).join(', ')}`;
+  }
+}
+
+class Upstream {
+  private subjects: Map<string, string> | null = null;
+  constructor(
+    private readonly wt: Git,
+    private readonly since: string | null,
+    private readonly until: string,
+  ) {}
+  async bySubject(subject: string): Promise<string | null> {
+    if (!this.since) return null;
+    if (!this.subjects) {
+      this.subjects = new Map();
+      const r = await this.wt.run(['log', '--no-merges', '--format=%H %s', `${this.since}..${this.until}`]);
+      for (const l of r.stdout.split('\n')) {
+        const i = l.indexOf(' ');
+        if (i > 0) this.subjects.set(l.slice(i + 1), l.slice(0, i));
+      }
+    }
+    return this.subjects.get(subject) ?? null;
+  }
+}
+
+type AmStep = Extract<Step, { kind: 'am' }>;
+
+/** Runs the am steps in order; returns after the last one or at the first conflict. */
+async function runPatches(rec: ApplyRecord, steps: AmStep[], opts: ExecOptions): Promise<void> {
+  const r = rec.report;
+  const wt = new Git(r.worktree);
+  const upstream = new Upstream(wt, rec.upstreamSince, r.base.commit);
+  const total = rec.patches.length;
+  for (const step of steps) {
+    const p = step.patch;
+    const res = r.patches[p.index - 1];
+    opts.onStep?.(`[${p.index}/${total}] ${p.subject}`);
+    const am = await wt.run(step.args, { env: step.env });
+    const out = parseAmOutput(am.stdout, am.stderr, am.exitCode);
+    if (out.outcome === 'corrupt') {
+      await wt.run(amAbortArgs(), { ignoreInterrupt: true, env: C_LOCALE });
+      throw usageError(`${p.path}: git am rejects the patch: ${out.corrupt?.message ?? 'empty patch'}`, 'Regenerate it with git format-patch, or check it with: kseries series lint');
+    }
+    if (out.outcome === 'applied') {
+      res.status = out.fellBackTo3way ? '3way' : 'clean';
+      res.commit = await head(wt);
+      continue;
+    }
+    if (out.outcome === 'already-applied') {
+      res.status = 'already-upstream';
+      res.upstream = { by: 'am-no-changes' };
+      continue;
+    }
+    if (!(await amInProgress(wt))) {
+      throw infraError(`git am failed on ${p.file} in ${r.worktree} (exit ${am.exitCode}): ${(am.stderr || am.stdout).trim().split('\n').slice(-3).join(' ')}`);
+    }
+    const patch = parsePatchFile(readFileSync(p.path, 'utf8'), p.file);
+    const index = await ScratchIndex.create(wt);
+    try {
+      const bySubject = await upstream.bySubject(p.subject);
+      const reverse = await reverseApplies(wt, index, p.path);
+      if (reverse || bySubject) {
+        const skip = await wt.run(amSkipArgs(), { env: C_LOCALE });
+        if (skip.exitCode !== 0) throw infraError(`git am --skip failed in ${r.worktree}: ${skip.stderr.trim()}`);
+        res.status = 'already-upstream';
+        res.upstream = reverse ? { by: 'reverse-apply' } : { by: 'subject', commit: bySubject! };
+        continue;
+      }
+      const gitOutput = [am.stdout.trimEnd(), am.stderr.trimEnd()].filter(Boolean).join('\n');
+      r.conflict = await diagnoseConflict(wt, { index: p.index, file: p.file, patch }, out, gitOutput, index);
+    } finally {
+      index.dispose();
+    }
+    res.status = 'conflict';
+    r.status = 'conflict';
+    const sel = `--tree ${r.tree} --series ${r.series.base}`;
+    const noMerge = !r.conflict.threeWay.ran;
+    r.parked = {
+      worktree: r.worktree,
+      branch: r.branch,
+      head: await head(wt),
+      resolve: noMerge
+        ? `cd ${r.worktree} && git am --show-current-patch=diff | git apply --reject; fix the *.rej hunks, git add the files, rm the *.rej files`
+        : `cd ${r.worktree}, fix the conflict markers, git add the files`,
+      continue: `kseries apply ${sel} --continue`,
+      abort: `kseries apply ${sel} --abort`,
+    };
+    return;
+  }
+  r.status = 'applied';
+  r.head = await head(wt);
+}
+
+export async function executePlan(plan: ApplyPlan, paths: StatePaths, opts: ExecOptions = {}): Promise<ApplyReport> {
+  const started = Date.now();
+  const f = plan.facts;
+  const repo = new Git(f.tree.repo);
+  const patches = f.series.patches.map((p) => ({ index: p.index, file: p.file, path: p.path, subject: p.patch.subject.summary, date: p.patch.date }));
+  const report: ApplyReport = {
+    tree: f.tree.name,
+    repo: f.tree.repo,
+    status: plan.mode === 'noop' ? 'already-applied' : 'applied',
+    series: { base: f.choice.base, dir: f.series.dir, chosenBy: f.choice.chosenBy, baseCommit: f.series.baseCommit, patches: patches.length, hash: f.series.hash },
+    target: { ref: f.target.ref, commit: f.target.commit, kernel: f.target.kernel },
+    base: { step: null, commit: plan.baseCommit, ladder: plan.ladder.map((x) => ({ ...x })) },
+    worktree: f.worktree,
+    branch: f.branch,
+    head: null,
+    patches: patches.map<PatchResult>((p) => ({ index: p.index, file: p.file, subject: p.subject, status: 'pending', commit: null })),
+    conflict: null,
+    parked: null,
+    origin: f.origin,
+    durationMs: 0,
+  };
+  const upstreamSince = await upstreamBase(repo, f.seriesBase.resolved, plan.baseCommit);
+  const rec: ApplyRecord = { version: 1, report, patches, upstreamSince };
+
+  if (plan.mode === 'noop') {
+    const prev = f.existing.record!.report;
+    report.patches = prev.patches.map((p) => ({ ...p }));
+    report.head = prev.head;
+    report.base = { ...prev.base, ladder: prev.base.ladder.map((x) => ({ ...x })) };
+    report.origin = f.origin ?? prev.origin;
+    report.durationMs = Date.now() - started;
+    finish(paths, { ...rec, report: { ...report, status: 'applied' } });
+    return report;
+  }
+
+  let unregister: (() => void) | null = null;
+  try {
+    for (const step of plan.steps) {
+      if (step.kind === 'remove-worktree') {
+        opts.onStep?.(`removing ${step.dir} (${step.reason})`);
+        forgetWorkspaceAt(paths, f.tree.name, step.dir);
+        await removeWorktree(repo, step.dir, step.branch);
+        removeRecord(paths, f.tree.name, f.choice.base);
+      } else if (step.kind === 'add-worktree') {
+        opts.onStep?.(`creating worktree ${step.dir} at ${step.commit.slice(0, 12)}`);
+        unregister = onCleanup(async () => {
+          await removeWorktree(repo, step.dir, step.branch);
+          removeRecord(paths, f.tree.name, f.choice.base);
+        });
+        await addWorktree(repo, step.dir, step.branch, step.commit);
+      } else if (step.kind === 'am') {
+        // the am steps run as one sequence, so that a conflict stops the rest
+        await runPatches(rec, plan.steps.filter((s): s is AmStep => s.kind === 'am'), opts);
+        break;
+      }
+    }
+    settleLadder(report);
+    report.durationMs = Date.now() - started;
+    finish(paths, rec);
+    unregister?.();
+    return report;
+  } catch (err) {
+    if (unregister) {
+      unregister();
+      await removeWorktree(repo, f.worktree, f.branch);
+      removeRecord(paths, f.tree.name, f.choice.base);
+    }
+    throw err;
+  }
+}
+
+/** The series base-commit when it is a proper ancestor of the base: commits in between may carry our patches upstream. */
+async function upstreamBase(repo: Git, seriesBase: string | null, base: string): Promise<string | null> {
+  if (!seriesBase || seriesBase === base) return null;
+  const r = await repo.run(['merge-base', '--is-ancestor', seriesBase, base]);
+  return r.exitCode === 0 ? seriesBase : null;
+}
+
+/** Resumes a parked conflict after the user resolved it (or dropped the patch). */
+export async function resumeApply(rec: ApplyRecord, paths: StatePaths, opts: ExecOptions = {}): Promise<ApplyReport> {
+  const started = Date.now();
+  const r = rec.report;
+  if (r.status !== 'conflict' || !r.parked || !r.conflict) throw usageError(`series ${r.series.base} on ${r.tree} is not parked on a conflict`);
+  if (!existsSync(r.worktree)) throw usageError(`the parked worktree ${r.worktree} is gone`, `Start again: kseries apply --tree ${r.tree} --series ${r.series.base} --abort, then apply.`);
+  const wt = new Git(r.worktree);
+  const idx = r.conflict.patch.index;
+  const p = rec.patches[idx - 1];
+  const res = r.patches[idx - 1];
+  if (await amInProgress(wt)) {
+    const unmerged = await unmergedFiles(wt);
+    if (unmerged.length) {
+      throw checkError(`still unresolved in ${r.worktree}: ${unmerged.join(', ')}`, `Fix them, git add them, then: ${r.parked.continue}`, { unresolved: unmerged });
+    }
+    const withMarkers = r.conflict.files
+      .filter((f) => existsSync(join(r.worktree, f.path)) && hasConflictMarkers(readFileSync(join(r.worktree, f.path), 'utf8')))
+      .map((f) => f.path);
+    if (withMarkers.length) {
+      throw checkError(`conflict markers are still in ${withMarkers.join(', ')}`, `Edit them out, git add, then: ${r.parked.continue}`, { unresolved: withMarkers });
+    }
+    const c = await wt.run(amContinueArgs(), { env: committerEnv(p.date) });
+    if (c.exitCode !== 0) {
+      const msg = `${c.stdout}\n${c.stderr}`;
+      if (/did you forget to use 'git add'/.test(msg)) {
+        throw checkError(`nothing was staged for patch ${idx} in ${r.worktree}`, `git add the resolved files (or drop the patch with git am --skip there), then: ${r.parked.continue}`);
+      }
+      throw checkError(`git am --continue failed in ${r.worktree}: ${msg.trim().split('\n').slice(-3).join(' ')}`, `Fix it there, then: ${r.parked.continue}`);
+    }
+    res.status = 'resolved';
+    res.commit = await head(wt);
+  } else {
+    const now = await head(wt);
+    if (now === r.parked.head) {
+      res.status = 'skipped';
+    } else {
+      const anc = await wt.run(['merge-base', '--is-ancestor', r.parked.head, now]);
+      if (anc.exitCode !== 0) throw usageError(`${r.branch} no longer contains ${r.parked.head.slice(0, 12)}`, `Start again: ${r.parked.abort}`);
+      res.status = 'resolved';
+      res.commit = now;
+    }
+  }
+  r.status = 'applied';
+  r.conflict = null;
+  r.parked = null;
+  await runPatches(rec, rec.patches.filter((x) => x.index > idx).map((x) => amStep(r.worktree, x) as AmStep), opts);
+  settleLadder(r);
+  if (r.status === 'applied' && !r.base.step) r.base.step = 'ref';
+  r.durationMs += Date.now() - started;
+  finish(paths, rec);
+  return r;
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** The human rendering of apply reports. */
+import type { ApplyReport, ConflictFile } from './report.js';
+import { summaryCounts } from './report.js';
+
+const STATUS_WORD: Record<string, string> = {
+  clean: 'applied cleanly',
+  '3way': 'applied by 3-way merge',
+  'already-upstream': 'already upstream, skipped',
+  conflict: 'CONFLICT',
+  resolved: 'resolved by hand',
+  skipped: 'skipped by hand',
+  pending: 'not reached',
+};
+
+function renderConflictFile(f: ConflictFile): string[] {
+  const b = f.blobs;
+  const yes = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'no');
+  const out = [`    ${f.path}${f.oldPath ? ` (from ${f.oldPath})` : ''}: ${f.kind}`];
+  out.push(
+    `      blobs: ${b.preimage ?? '-'}..${b.postimage ?? '-'}  tree has preimage: ${yes(b.treeHasPreimage)}, postimage: ${yes(b.treeHasPostimage)}; ` +
+      `target ${b.target ? b.target.slice(0, 12) : '(no such file)'}${b.targetIsPreimage ? ' (= preimage)' : ''}`,
+  );
+  for (const h of f.hunks) {
+    const st = h.status === 'offset' ? `applies at ${h.appliesAt} (offset ${h.offset})` : h.status === 'fails' ? 'FAILS' : h.status;
+    out.push(`      ${h.header.padEnd(40)} ${st}`);
+  }
+  for (const m of f.markers) out.push(`      conflict region: lines ${m.startLine}-${m.endLine} (tree ${m.ours.length} lines, patch ${m.theirs.length} lines)`);
+  return out;
+}
+
+export function renderApplyReport(r: ApplyReport): string {
+  const out: string[] = [];
+  const c = summaryCounts(r);
+  const head =
+    r.status === 'conflict'
+      ? `tree ${r.tree}: series ${r.series.base} CONFLICT at patch ${r.conflict?.patch.index}/${r.series.patches}`
+      : r.status === 'already-applied'
+        ? `tree ${r.tree}: series ${r.series.base} already applied (${r.branch} at ${r.head?.slice(0, 12)})`
+        : `tree ${r.tree}: series ${r.series.base} applied: ${c.clean} clean, ${c['3way']} by 3-way merge, ${c['already-upstream']} already upstream${c.resolved ? `, ${c.resolved} resolved` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+  out.push(head);
+  out.push(`  base: ${r.base.commit.slice(0, 12)} via ${r.base.step ?? 'none'} (target ${r.target.ref} = ${r.target.commit.slice(0, 12)}${r.target.kernel ? `, Linux ${r.target.kernel}` : ''})`);
+  for (const p of r.patches) {
+    const up = p.upstream ? ` (${p.upstream.by}${p.upstream.commit ? ` ${p.upstream.commit.slice(0, 12)}` : ''})` : '';
+    out.push(`  [${p.index}/${r.series.patches}] ${(STATUS_WORD[p.status] ?? p.status).padEnd(26)} ${p.commit ? p.commit.slice(0, 12) : '            '}  ${p.subject}${up}`);
+  }
+  if (r.conflict) {
+    out.push('', `  conflict in ${r.conflict.patch.file}:`);
+    if (r.conflict.threeWay.reason) out.push(`    3-way: ${r.conflict.threeWay.ran ? 'ran' : 'did not run'}: ${r.conflict.threeWay.reason}`);
+    for (const f of r.conflict.files) out.push(...renderConflictFile(f));
+  }
+  if (r.parked) {
+    out.push('', `  parked in ${r.parked.worktree} on branch ${r.parked.branch}`, `    resolve:  ${r.parked.resolve}`, `    continue: ${r.parked.continue}`, `    abort:    ${r.parked.abort}`);
+  } else {
+    out.push(`  worktree: ${r.worktree} (branch ${r.branch}, HEAD ${r.head?.slice(0, 12) ?? '-'})`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** The apply report: what `kseries apply --json` prints as its result, per tree. */
+import type { ConflictRegion } from './conflict-markers.js';
+
+export type BaseStep = 'base-commit' | 'ref' | '3way';
+
+export type PatchStatus =
+  /** applied with plain `git am` (context matched, maybe at an offset) */
+  | 'clean'
+  /** needed the 3-way fallback (the patch's preimage blobs were in the tree) */
+  | '3way'
+  /** the change is already in the tree: skipped */
+  | 'already-upstream'
+  /** stopped here; the state is parked */
+  | 'conflict'
+  /** resolved by the user after a conflict (apply --continue) */
+  | 'resolved'
+  /** dropped by the user after a conflict (git am --skip, then apply --continue) */
+  | 'skipped'
+  /** not reached because an earlier patch conflicted */
+  | 'pending';
+
+export interface PatchResult {
+  index: number;
+  file: string;
+  subject: string;
+  status: PatchStatus;
+  /** The commit made for this patch, null when none was. */
+  commit: string | null;
+  /** How an already-upstream patch was recognised. */
+  upstream?: { by: 'am-no-changes' | 'reverse-apply' | 'subject'; commit?: string };
+}
+
+export interface HunkCheck {
+  header: string;
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  section: string;
+  /** Applying this hunk alone to the target: applies at its line, applies at an offset, or fails. */
+  status: 'applies' | 'offset' | 'fails' | 'unchecked';
+  /** Where it applies when status is "offset". */
+  appliesAt?: number;
+  offset?: number;
+}
+
+export interface ConflictFile {
+  path: string;
+  oldPath: string | null;
+  /** "content", "modify/delete", ... from git's CONFLICT lines; "does-not-apply" without a 3-way merge; "missing" when the target lacks the file; "ok" for files of the patch that would apply. */
+  kind: string;
+  blobs: {
+    /** The patch's "index PRE..POST" ids. */
+    preimage: string | null;
+    postimage: string | null;
+    /** Does the target repository have the preimage blob (git cat-file -e)? Needed for the 3-way fallback. */
+    treeHasPreimage: boolean | null;
+    treeHasPostimage: boolean | null;
+    /** The file's blob in the target (HEAD:path), null when absent. */
+    target: string | null;
+    /** The target still has the exact preimage: the file did not change since the series' base. */
+    targetIsPreimage: boolean;
+  };
+  hunks: HunkCheck[];
+  /** Conflict regions left in the worktree file by the 3-way merge. */
+  markers: ConflictRegion[];
+}
+
+export interface ConflictReport {
+  patch: { index: number; file: string; subject: string };
+  /** Was the 3-way fallback attempted, and why could it not run? */
+  threeWay: { attempted: boolean; ran: boolean; reason: string | null };
+  files: ConflictFile[];
+  /** git am's own output (stdout then stderr). */
+  gitOutput: string;
+}
+
+export interface ParkedState {
+  worktree: string;
+  branch: string;
+  /** The commit before the conflicting patch. */
+  head: string;
+  /** Shell commands for the user. */
+  resolve: string;
+  continue: string;
+  abort: string;
+}
+
+export interface LadderRung {
+  step: BaseStep;
+  /** available: could be tried; used: the series went through at this step. */
+  result: 'used' | 'unavailable' | 'skipped' | 'failed';
+  note: string;
+}
+
+export interface ApplyReport {
+  tree: string;
+  repo: string;
+  status: 'applied' | 'already-applied' | 'conflict';
+  series: {
+    base: string;
+    dir: string;
+    chosenBy: 'exact' | 'nearest-lower' | 'override';
+    baseCommit: string | null;
+    patches: number;
+    hash: string;
+  };
+  target: { ref: string; commit: string; kernel: string | null };
+  base: {
+    /** The rung of the ladder the series went through (null on a conflict). */
+    step: BaseStep | null;
+    /** The commit the series was applied on. */
+    commit: string;
+    ladder: LadderRung[];
+  };
+  worktree: string;
+  branch: string;
+  head: string | null;
+  patches: PatchResult[];
+  conflict: ConflictReport | null;
+  parked: ParkedState | null;
+  /** Where this series came from when it was carried to a newer base (rebase). */
+  origin: { series: string; dir: string; baseCommit: string | null } | null;
+  durationMs: number;
+}
+
+export function summaryCounts(r: Pick<ApplyReport, 'patches'>): Record<PatchStatus, number> {
+  const c: Record<PatchStatus, number> = { clean: 0, '3way': 0, 'already-upstream': 0, conflict: 0, resolved: 0, skipped: 0, pending: 0 };
+  for (const p of r.patches) c[p.status]++;
+  return c;
+}

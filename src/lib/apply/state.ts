@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * What apply remembers between runs, next to the worktree: <data>/worktrees/<tree>/<base>.apply.json
+ * holds the last report of that (tree, series) — applied, or a parked conflict with what
+ * `--continue` needs. Written atomically.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StatePaths } from '../paths.js';
+import { treeWorktreeDir } from '../workspace.js';
+import type { ApplyReport } from './report.js';
+
+export interface PatchRef {
+  index: number;
+  file: string;
+  path: string;
+  subject: string;
+  date: string | null;
+}
+
+export interface ApplyRecord {
+  version: 1;
+  report: ApplyReport;
+  /** Every patch of the series, for --continue. */
+  patches: PatchRef[];
+  /** Upstream detection: the series base commit when it is an ancestor of the target. */
+  upstreamSince: string | null;
+}
+
+export const recordFile = (paths: StatePaths, tree: string, base: string) => join(treeWorktreeDir(paths, tree), `${base}.apply.json`);
+
+export function readRecord(paths: StatePaths, tree: string, base: string): ApplyRecord | null {
+  const f = recordFile(paths, tree, base);
+  if (!existsSync(f)) return null;
+  try {
+    const r = JSON.parse(readFileSync(f, 'utf8')) as ApplyRecord;
+    return r.version === 1 ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeRecord(paths: StatePaths, rec: ApplyRecord): void {
+  const f = recordFile(paths, rec.report.tree, rec.report.series.base);
+  mkdirSync(treeWorktreeDir(paths, rec.report.tree), { recursive: true });
+  const tmp = `${f}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(rec, null, 2)}\n`);
+  renameSync(tmp, f);
+}
+
+export function removeRecord(paths: StatePaths, tree: string, base: string): void {
+  rmSync(recordFile(paths, tree, base), { force: true });
+}
+
+/** All records of a tree (one per series base applied there). */
+export function recordsOf(paths: StatePaths, tree: string): ApplyRecord[] {
+  const dir = treeWorktreeDir(paths, tree);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.apply.json'))
+    .map((f) => readRecord(paths, tree, f.slice(0, -'.apply.json'.length)))
+    .filter((r): r is ApplyRecord => !!r);
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * A small kernel-like git repository and a two-patch series made from it with
+ * `git format-patch --cover-letter --base`, plus branches that make the series apply
+ * cleanly (main), at an offset (offset), by 3-way merge (shifted), with a conflict
+ * (conflict), already upstream (upstream, upstream-modified), and another repository
+ * without the series' blobs (alien). Test setup only.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gitSync } from './env.js';
+import { kernelMakefile } from './fake-kernel.js';
+
+const lines = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} line ${i + 1};`);
+
+export const KMEM = 'drivers/dax/kmem.c';
+export const HOTPLUG = 'mm/memory_hotplug.c';
+
+export interface SeriesFixture {
+  repo: string;
+  /** patches root (holds v6.1/) */
+  patches: string;
+  seriesDir: string;
+  base: string;
+  /** commit id of the base */
+  baseCommit: string;
+  /** another repository without the series' blobs (no 3-way possible) */
+  alien: string;
+}
+
+function write(repo: string, rel: string, text: string) {
+  mkdirSync(join(repo, rel, '..'), { recursive: true });
+  writeFileSync(join(repo, rel), text);
+}
+
+function edit(repo: string, rel: string, fn: (l: string[]) => string[]) {
+  const p = join(repo, rel);
+  write(repo, rel, `${fn(readFileSync(p, 'utf8').replace(/\n$/, '').split('\n')).join('\n')}\n`);
+}
+
+const commit = (repo: string, msg: string, env: Record<string, string> = {}) => {
+  gitSync(repo, ['add', '-A']);
+  gitSync(repo, ['commit', '-q', '-m', msg], env);
+  return gitSync(repo, ['rev-parse', 'HEAD']).trim();
+};
+
+const SOB = '\n\nSigned-off-by: Test Author <author@example.org>';
+
+/** Builds the fixture under ROOT. The repository's checked-out branch is "main" (= the base). */
+export function makeSeriesFixture(root: string): SeriesFixture {
+  const repo = join(root, 'linux');
+  mkdirSync(repo, { recursive: true });
+  gitSync(repo, ['init', '-q', '-b', 'main']);
+  write(repo, 'Makefile', kernelMakefile(10));
+  write(repo, 'Kconfig', 'mainmenu "Linux"\n');
+  write(repo, KMEM, `${lines('kmem', 60).join('\n')}\n`);
+  write(repo, HOTPLUG, `${lines('hotplug', 60).join('\n')}\n`);
+  const baseCommit = commit(repo, 'Linux 6.1.10');
+  gitSync(repo, ['tag', 'v6.1.10']);
+
+  // the series, on a topic branch
+  gitSync(repo, ['checkout', '-q', '-b', 'topic']);
+  edit(repo, KMEM, (l) => (l.splice(19, 1, 'kmem line 20 persistent;'), l));
+  commit(repo, `dax/kmem: Keep persistent memory across kexec\n\nRemember which ranges were onlined.${SOB}`);
+  edit(repo, HOTPLUG, (l) => (l.splice(29, 1, 'hotplug line 30 persistent;', 'hotplug line 30b;'), l));
+  commit(repo, `mm/memory_hotplug: Honour persistent ranges\n\nDo not offline ranges kmem marked persistent.${SOB}`);
+  const patches = join(root, 'patches');
+  const seriesDir = join(patches, 'v6.1');
+  mkdirSync(seriesDir, { recursive: true });
+  gitSync(repo, ['format-patch', '-q', '--cover-letter', '--base=v6.1.10', '-o', seriesDir, 'v6.1.10..topic']);
+  const cover = join(seriesDir, '0000-cover-letter.patch');
+  writeFileSync(
+    cover,
+    readFileSync(cover, 'utf8')
+      .replace('*** SUBJECT HERE ***', 'dax/kmem: Persistent memory hotplug')
+      .replace('*** BLURB HERE ***', 'Keep persistent memory ranges onlined by dax/kmem across kexec.'),
+  );
+  const files = readdirSync(seriesDir).filter((f) => /^000[1-9]-.*\.patch$/.test(f)).sort();
+  writeFileSync(join(seriesDir, 'series'), `# DAX KMEM persistence, for v6.1\n${files.join('\n')}\n`);
+
+  // shifted: a context line next to patch 1's change differs -> plain apply fails, 3-way merges
+  gitSync(repo, ['checkout', '-q', '-b', 'shifted', 'v6.1.10']);
+  edit(repo, KMEM, (l) => (l.splice(17, 1, 'kmem line 18 changed upstream;'), l));
+  commit(repo, 'dax/kmem: Upstream change near line 18');
+  // offset: lines inserted above -> plain apply at an offset
+  gitSync(repo, ['checkout', '-q', '-b', 'offset', 'v6.1.10']);
+  edit(repo, KMEM, (l) => ['new first line;', 'new second line;', ...l]);
+  commit(repo, 'dax/kmem: Upstream lines at the top');
+  // conflict: the very line patch 1 changes was changed differently
+  gitSync(repo, ['checkout', '-q', '-b', 'conflict', 'v6.1.10']);
+  edit(repo, KMEM, (l) => (l.splice(19, 1, 'kmem line 20 rewritten upstream;'), l));
+  commit(repo, 'dax/kmem: Upstream rewrite of line 20');
+  // upstream: patch 1 was merged upstream (cherry-picked)
+  gitSync(repo, ['checkout', '-q', '-b', 'upstream', 'v6.1.10']);
+  gitSync(repo, ['cherry-pick', 'topic~1']);
+  // upstream-modified: patch 1 went upstream and was changed afterwards (found by its subject)
+  gitSync(repo, ['checkout', '-q', '-b', 'upstream-modified', 'upstream']);
+  edit(repo, KMEM, (l) => (l.splice(19, 1, 'kmem line 20 persistent, reworked;'), l));
+  commit(repo, 'dax/kmem: Rework the persistence line');
+  gitSync(repo, ['checkout', '-q', '-f', 'main']);
+  gitSync(repo, ['branch', '-D', 'topic']);
+  // alien: another repository, the same paths with unrelated content: no preimage blobs, no 3-way
+  const alien = join(root, 'alien');
+  mkdirSync(alien, { recursive: true });
+  gitSync(alien, ['init', '-q', '-b', 'main']);
+  write(alien, 'Makefile', kernelMakefile(11));
+  write(alien, 'Kconfig', 'mainmenu "Linux"\n');
+  write(alien, KMEM, `${lines('other kmem', 50).join('\n')}\n`);
+  write(alien, HOTPLUG, `${lines('other hotplug', 60).join('\n')}\n`);
+  commit(alien, 'Linux 6.1.11 (unrelated history)');
+  return {
+    repo,
+    patches,
+    seriesDir,
+    base: 'v6.1',
+    baseCommit,
+    alien,
+  };
+}
+
+/** Renames a file in the series directory (keeps the series file in sync). */
+export function renamePatch(seriesDir: string, from: string, to: string) {
+  renameSync(join(seriesDir, from), join(seriesDir, to));
+  const s = join(seriesDir, 'series');
+  writeFileSync(s, readFileSync(s, 'utf8').replace(from, to));
+}
