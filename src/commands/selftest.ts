@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Flags } from '@oclif/core';
+import { KseriesCommand } from '../lib/cli/base-command.js';
+import { withExitCodes } from '../lib/cli/describe.js';
+import { usageError } from '../lib/errors.js';
+import { commandLine } from '../lib/exec/shell-quote.js';
+import { vmRoot } from '../lib/paths.js';
+import { listScenarios, loadScenario } from '../lib/scenario/load.js';
+import { executeSelftest } from '../lib/selftest/execute.js';
+import { TARGET_RE } from '../lib/selftest/kselftest-build.js';
+import { ktapJudge } from '../lib/selftest/ktap-judge.js';
+import { planSelftest, type SelftestPlan } from '../lib/selftest/plan.js';
+import { planCommands, renderPlan } from '../lib/selftest/render-plan.js';
+import { renderResults, type SelftestResults } from '../lib/selftest/results.js';
+import { Registry } from '../lib/trees/registry.js';
+import { probeKvm } from '../lib/vm/accel.js';
+import { buildDirFor, sourceDirFor } from '../lib/workspace.js';
+
+const KSELFTEST_SCENARIO = 'kselftest';
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
+
+export default class Selftest extends KseriesCommand {
+  static override summary = 'Boot a built kernel in QEMU on emulated persistent memory and run scenarios and kselftests.';
+  static override description = withExitCodes(
+    'Builds an initramfs (busybox, ndctl, daxctl, the scenario scripts, the tree\'s kselftests), then runs each scenario of ' +
+      'ci/scenarios/ as a sequence of boots sharing one NVDIMM backing file. The console is watched while the VM runs: a ' +
+      'panic stops it at once; oops, BUG, WARN, KASAN, lockdep, hung tasks, soft lockups and RCU stalls fail the boot with ' +
+      'the report quoted. Writes console.log, output.log and verdict.json per boot and results.json under --results. ' +
+      'Exits 1 when a boot or a test failed, 3 when a VM never printed or ran into its deadline.',
+  );
+  static override examples = [
+    '<%= config.bin %> selftest --tree k61',
+    '<%= config.bin %> selftest --tree k61 --scenario pmem-persistence --dry-run',
+    '<%= config.bin %> selftest --tree k61 --kselftests memory-hotplug --json',
+    '<%= config.bin %> selftest --tree k61 --build-dir /tmp/b61 --accel tcg --timeout 300',
+  ];
+  static override flags = {
+    tree: Flags.string({ summary: 'The registered tree (its source builds the kselftests).', required: true }),
+    kernel: Flags.file({ summary: 'The bzImage to boot (default: BUILD_DIR/arch/x86/boot/bzImage).' }),
+    'build-dir': Flags.directory({ summary: "The kernel's O= build dir (default: the tree's build dir in the cache)." }),
+    scenario: Flags.string({ summary: 'A scenario of ci/scenarios/ (repeatable; default: all but kselftest).', multiple: true }),
+    kselftests: Flags.string({ summary: 'kselftest TARGETS to build from the tree and run in the VM ("memory-hotplug,vm").' }),
+    accel: Flags.string({ summary: 'auto: KVM only when a probe shows it really works.', options: ['auto', 'kvm', 'tcg'], default: 'auto' }),
+    timeout: Flags.integer({ summary: "Seconds a boot's script may take (overrides the scenarios'); the boot itself gets 60 s more.", min: 5 }),
+    results: Flags.directory({ summary: 'Results dir (default ./kseries-results/TREE/selftest-TIMESTAMP).' }),
+    'keep-images': Flags.boolean({ summary: 'Keep the persistent-memory backing files (1 GiB sparse each).' }),
+    'dry-run': Flags.boolean({ summary: 'Print the plan (commands and QEMU lines) and run nothing.' }),
+  };
+
+  async run(): Promise<SelftestPlan | SelftestResults | { plan: SelftestPlan; commands: ReturnType<typeof planCommands> }> {
+    const { flags } = await this.parse(Selftest);
+    const tree = new Registry(this.state).get(flags.tree);
+    const { srcDir, workspace } = sourceDirFor(this.state, tree);
+    const buildDir = resolve(flags['build-dir'] ?? buildDirFor(this.state, tree.name));
+    const kernel = resolve(flags.kernel ?? join(buildDir, 'arch', 'x86', 'boot', 'bzImage'));
+    const targets = (flags.kselftests ?? '').split(/[\s,]+/).filter(Boolean);
+    for (const t of targets) if (!TARGET_RE.test(t)) throw usageError(`bad kselftest target "${t}"`);
+    let names = flags.scenario ?? listScenarios().filter((n) => n !== KSELFTEST_SCENARIO);
+    if (targets.length && !names.includes(KSELFTEST_SCENARIO)) names = flags.scenario ? [...names, KSELFTEST_SCENARIO] : [KSELFTEST_SCENARIO];
+    if (!names.length) throw usageError('no scenario to run', 'Pass --scenario NAME or --kselftests TARGETS.');
+    const scenarios = [...new Set(names)].map((n) => loadScenario(n));
+    const releaseFile = join(buildDir, 'include', 'config', 'kernel.release');
+    const resultsDir = resolve(flags.results ?? join('kseries-results', tree.name, `selftest-${stamp()}`));
+    const plan = planSelftest({
+      tree: tree.name,
+      srcDir,
+      buildDir,
+      kernel,
+      scenarios,
+      kselftestTargets: targets,
+      accel: flags.accel as 'auto' | 'kvm' | 'tcg',
+      timeoutSec: flags.timeout ?? null,
+      resultsDir,
+      imageDir: join(vmRoot(this.state), `selftest-${stamp()}-${process.pid}`),
+      bootTimeoutSec: 60,
+      kernelRelease: existsSync(releaseFile) ? readFileSync(releaseFile, 'utf8').trim() : null,
+    });
+    if (!plan.modulesDir) this.warn2(`${releaseFile} is missing: no modules.builtin in the guest (daxctl may complain)`);
+    if (flags['dry-run']) {
+      this.out(renderPlan(plan));
+      return { plan, commands: planCommands(plan) };
+    }
+    const results = await executeSelftest(plan, {
+      runner: this.runner,
+      paths: this.state,
+      judge: ktapJudge,
+      info: {
+        kernelVersion: tree.kernel.string,
+        base: workspace?.series ?? null,
+        seriesHead: workspace?.series ? workspace.head : null,
+        rerun: (scenario) =>
+          commandLine('kseries', [
+            'selftest', '--tree', tree.name, '--build-dir', buildDir, ...(flags.kernel ? ['--kernel', kernel] : []),
+            ...(scenario === KSELFTEST_SCENARIO ? ['--kselftests', targets.join(',')] : ['--scenario', scenario]),
+            '--accel', flags.accel, ...(flags.timeout ? ['--timeout', String(flags.timeout)] : []),
+          ]),
+      },
+      keepImages: flags['keep-images'],
+      chooseAccel: async () => {
+        const v = await probeKvm(this.runner);
+        return { accel: v.usable ? 'kvm' : 'tcg', reason: v.reason };
+      },
+      progress: (m) => {
+        if (!this.jsonEnabled()) process.stderr.write(`${m}\n`);
+      },
+    });
+    this.out(renderResults(results));
+    this.verdict(results.status);
+    return results;
+  }
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Scenarios as data: ci/scenarios/<name>/scenario.json names a sequence of boots that
+ * share one persistent-memory backing file (it keeps what the guest wrote across QEMU
+ * processes), with one guest script per boot:
+ *
+ *   { "description": "...",
+ *     "pmem": { "kind": "nvdimm", "sizeMiB": 1024, "node": "own" },   // or { "kind": "memmap", "sizeMiB": 512 }
+ *     "memMiB": 2048, "cpus": 2, "reuseImage": false, "ktap": false,
+ *     "boots": [ { "script": "boot1.sh", "timeoutSec": 60, "pmem": { "node": 0 }, "append": ["memhp_default_state=online"] } ] }
+ *
+ * parseScenario() is pure: it validates and fills defaults, and lists every problem.
+ */
+import { usageError } from '../errors.js';
+
+export type ScenarioPmem = { kind: 'nvdimm'; sizeMiB: number; node: 'own' | 0; share: boolean } | { kind: 'memmap'; sizeMiB: number; share: boolean };
+
+export interface ScenarioBoot {
+  index: number;
+  script: string;
+  timeoutSec: number;
+  pmem: ScenarioPmem | null;
+  append: string[];
+  /** The script prints KTAP to be judged (kselftests). */
+  ktap: boolean;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  memMiB: number;
+  cpus: number;
+  /** Keep the backing file of an earlier run of this scenario instead of a fresh one. */
+  reuseImage: boolean;
+  boots: ScenarioBoot[];
+}
+
+export const SCENARIO_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const SCRIPT_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.sh$/;
+const DEFAULT_PMEM: ScenarioPmem = { kind: 'nvdimm', sizeMiB: 1024, node: 'own', share: true };
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function unknownKeys(o: Obj, allowed: string[], where: string, errors: string[]): void {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) errors.push(`${where}: unknown key "${k}" (allowed: ${allowed.join(', ')})`);
+}
+
+function parsePmem(x: unknown, base: ScenarioPmem | null, where: string, errors: string[]): ScenarioPmem | null {
+  if (x === undefined) return base;
+  if (x === null || x === false) return null;
+  if (!isObj(x)) {
+    errors.push(`${where}: must be an object, or null for no persistent memory`);
+    return base;
+  }
+  unknownKeys(x, ['kind', 'sizeMiB', 'node', 'share'], where, errors);
+  const kind = x.kind ?? base?.kind ?? 'nvdimm';
+  if (kind !== 'nvdimm' && kind !== 'memmap') {
+    errors.push(`${where}.kind: "nvdimm" or "memmap" (got ${JSON.stringify(kind)})`);
+    return base;
+  }
+  const sizeMiB = x.sizeMiB ?? base?.sizeMiB ?? 1024;
+  if (typeof sizeMiB !== 'number' || !Number.isInteger(sizeMiB) || sizeMiB < 128 || sizeMiB % 128 !== 0) {
+    errors.push(`${where}.sizeMiB: a multiple of 128 (got ${JSON.stringify(sizeMiB)})`);
+  }
+  const share = x.share ?? base?.share ?? true;
+  if (typeof share !== 'boolean') errors.push(`${where}.share: true or false`);
+  if (kind === 'memmap') {
+    if (x.node !== undefined) errors.push(`${where}.node: only for nvdimm`);
+    return { kind, sizeMiB: sizeMiB as number, share: share as boolean };
+  }
+  const node = x.node ?? (base?.kind === 'nvdimm' ? base.node : 'own');
+  if (node !== 'own' && node !== 0) errors.push(`${where}.node: "own" (a memory-only NUMA node) or 0 (with the CPUs) (got ${JSON.stringify(node)})`);
+  return { kind, sizeMiB: sizeMiB as number, node: node as 'own' | 0, share: share as boolean };
+}
+
+function intIn(x: unknown, def: number, min: number, max: number, where: string, errors: string[]): number {
+  if (x === undefined) return def;
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < min || x > max) {
+    errors.push(`${where}: an integer from ${min} to ${max} (got ${JSON.stringify(x)})`);
+    return def;
+  }
+  return x;
+}
+
+/** Validates a scenario.json; `files` are the names present in its directory. */
+export function parseScenario(name: string, json: unknown, files: readonly string[]): Scenario {
+  const errors: string[] = [];
+  if (!SCENARIO_NAME_RE.test(name)) errors.push(`bad scenario name "${name}" (lower-case letters, digits, ".", "_", "-")`);
+  if (!isObj(json)) throw usageError(`scenario ${name}: scenario.json must hold an object`);
+  unknownKeys(json, ['spdx', 'description', 'pmem', 'memMiB', 'cpus', 'reuseImage', 'ktap', 'boots'], 'scenario', errors);
+  const pmem = parsePmem(json.pmem, DEFAULT_PMEM, 'pmem', errors);
+  const memMiB = intIn(json.memMiB, 2048, 256, 16384, 'memMiB', errors);
+  const cpus = intIn(json.cpus, 2, 1, 16, 'cpus', errors);
+  const reuseImage = json.reuseImage ?? false;
+  if (typeof reuseImage !== 'boolean') errors.push('reuseImage: true or false');
+  const ktapAll = json.ktap ?? false;
+  if (typeof ktapAll !== 'boolean') errors.push('ktap: true or false');
+  if (json.description !== undefined && typeof json.description !== 'string') errors.push('description: a string');
+  const boots: ScenarioBoot[] = [];
+  if (!Array.isArray(json.boots) || json.boots.length === 0) errors.push('boots: a non-empty list');
+  else {
+    json.boots.forEach((b, i) => {
+      const where = `boots[${i}]`;
+      if (!isObj(b)) {
+        errors.push(`${where}: must be an object`);
+        return;
+      }
+      unknownKeys(b, ['script', 'timeoutSec', 'pmem', 'append', 'ktap'], where, errors);
+      const script = b.script;
+      if (typeof script !== 'string' || !SCRIPT_RE.test(script)) errors.push(`${where}.script: a file name ending in .sh in the scenario directory`);
+      else if (!files.includes(script)) errors.push(`${where}.script: ${script} is not in the scenario directory`);
+      const append = b.append ?? [];
+      if (!Array.isArray(append) || !append.every((a) => typeof a === 'string' && a && !/\s/.test(a))) errors.push(`${where}.append: a list of kernel parameters without blanks`);
+      const ktap = b.ktap ?? ktapAll;
+      if (typeof ktap !== 'boolean') errors.push(`${where}.ktap: true or false`);
+      boots.push({
+        index: i + 1,
+        script: String(script),
+        timeoutSec: intIn(b.timeoutSec, 120, 5, 24 * 3600, `${where}.timeoutSec`, errors),
+        pmem: parsePmem(b.pmem, pmem, `${where}.pmem`, errors),
+        append: Array.isArray(append) ? (append as string[]) : [],
+        ktap: ktap === true,
+      });
+    });
+  }
+  if (errors.length) {
+    throw usageError(`scenario ${name} is invalid:\n  ${errors.join('\n  ')}`, 'Fix ci/scenarios/' + name + '/scenario.json.', { errors });
+  }
+  return { name, description: (json.description as string | undefined) ?? '', memMiB, cpus, reuseImage: reuseImage as boolean, boots };
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Runs a SelftestPlan: prepares the guest's files (modules.builtin*, kselftests), builds
+ * the initramfs (or finds it in the cache), then boots each scenario's boots in order on
+ * one backing file, one VM at a time. A boot that does not pass stops its scenario (later
+ * boots would check state it never produced). Writes per boot console.log, output.log,
+ * verdict.json, and results.json for the run.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { infraError } from '../errors.js';
+import type { Runner } from '../exec/runner.js';
+import { onCleanup } from '../cli/interrupt.js';
+import type { StatePaths } from '../paths.js';
+import type { Accel } from '../vm/accel.js';
+import { findGenInitCpio, prepareInitramfs, type BuiltInitramfs, type InitramfsSources } from '../vm/initramfs.js';
+import { runBoot } from '../vm/run.js';
+import { loggingRunner } from './command-log.js';
+import { prepareImage, removeImage } from './image.js';
+import { judgeBoot, overallStatus } from './judge.js';
+import type { KtapJudge } from './ktap-port.js';
+import type { PlannedBoot, SelftestPlan } from './plan.js';
+import { renderJUnit } from '../report/junit.js';
+import type { TestSuite } from '../report/model.js';
+import { JUNIT_FILE, toPipelineResults, toTestReport, type RunInfo } from './report.js';
+import type { BootResult, ScenarioResult, SelftestResults } from './results.js';
+
+export interface ExecuteOptions {
+  runner: Runner;
+  paths: StatePaths;
+  judge: KtapJudge | null;
+  /** Decides kvm or tcg when the plan says auto. */
+  chooseAccel: () => Promise<{ accel: Accel; reason: string }>;
+  keepImages?: boolean;
+  progress?: (msg: string) => void;
+  /** What results.json says about the tree and how to rerun a scenario. */
+  info: RunInfo;
+  /** Builds the initramfs (tests replace it). */
+  initramfs?: (runner: Runner, sources: InitramfsSources) => Promise<BuiltInitramfs>;
+}
+
+const notRun = (b: PlannedBoot, reason: string): BootResult => ({
+  scenario: b.scenario, index: b.index, name: b.name, script: b.script, status: 'not-run', reason,
+  console: null, scriptExit: null, ktap: null, timings: null, logs: null, command: null,
+});
+
+async function prepare(runner: Runner, plan: SelftestPlan): Promise<void> {
+  const log = join(plan.resultsDir, 'prepare.log');
+  for (const spec of plan.prepare) {
+    const r = await runner.run({ ...spec, logFile: log });
+    if (r.exitCode !== 0) {
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n  ') : '';
+      throw infraError(`${spec.cmd} ${spec.args.filter((a) => !a.startsWith('-')).slice(-1)[0]} failed (exit ${r.exitCode}):\n  ${tail}`, `See ${log}.`);
+    }
+  }
+}
+
+export async function executeSelftest(plan: SelftestPlan, o: ExecuteOptions): Promise<SelftestResults> {
+  const started = Date.now();
+  if (!existsSync(plan.kernel)) throw infraError(`no kernel at ${plan.kernel}`, 'Build the tree first (`kseries build`), or pass --kernel.');
+  mkdirSync(plan.resultsDir, { recursive: true });
+  writeFileSync(plan.commandLog, '');
+  const runner = loggingRunner(o.runner, plan.commandLog);
+  const say = o.progress ?? (() => {});
+  if (plan.prepare.length) say('preparing modules.builtin and kselftests');
+  await prepare(runner, plan);
+  const accel = plan.accel === 'auto' ? await o.chooseAccel() : { accel: plan.accel, reason: `--accel ${plan.accel}` };
+  say(`accelerator: ${accel.accel} (${accel.reason})`);
+  const sources: InitramfsSources = { modulesDir: plan.modulesDir, kselftestDir: plan.kselftestDir, scenarios: plan.scenarioDirs };
+  const build = o.initramfs ?? (async (r: Runner, s: InitramfsSources) => prepareInitramfs(r, o.paths, s, await findGenInitCpio(r, o.paths, plan.buildDir, plan.srcDir)));
+  const initrd = await build(runner, sources);
+  say(`initramfs ${initrd.cached ? 'cached' : 'built'}: ${initrd.path}`);
+
+  const scenarios: ScenarioResult[] = [];
+  const ktapSuites = new Map<string, TestSuite[]>();
+  for (const s of plan.scenarios) {
+    const boots: BootResult[] = [];
+    let unregister = () => {};
+    if (s.image) {
+      const image = s.image;
+      prepareImage(image, s.imageMiB, s.reuseImage);
+      if (!o.keepImages) unregister = onCleanup(() => removeImage(image));
+    }
+    try {
+      let stopped: string | null = null;
+      for (const b of s.boots) {
+        if (stopped) {
+          boots.push(notRun(b, stopped));
+          continue;
+        }
+        say(`${b.name}: booting (${b.script}, deadline ${b.timeoutMs / 1000} s)`);
+        rmSync(b.dir, { recursive: true, force: true });
+        const out = await runBoot(runner, { spec: { ...b.vm, accel: accel.accel, initrd: initrd.path }, timeoutMs: b.timeoutMs });
+        const scriptExit = out.scripts.find((x) => x.name === b.name)?.exit ?? null;
+        const j = judgeBoot(out.verdict, scriptExit, out.ktap, b.ktap, o.judge);
+        if (j.ktap?.suites) ktapSuites.set(b.name, j.ktap.suites);
+        const ktap = j.ktap ? { status: j.ktap.status, ok: j.ktap.ok, summary: j.ktap.summary, failures: j.ktap.failures } : null;
+        const ktapFile = out.ktap ? join(b.dir, 'ktap.txt') : null;
+        if (ktapFile) writeFileSync(ktapFile, out.ktap!);
+        const verdictFile = join(b.dir, 'verdict.json');
+        const result: BootResult = {
+          scenario: b.scenario, index: b.index, name: b.name, script: b.script,
+          status: j.status, reason: j.reason,
+          console: { verdict: out.verdict.verdict, exitClass: out.verdict.exitClass, summary: out.verdict.summary, findings: out.verdict.findings },
+          scriptExit, ktap,
+          timings: { elapsedMs: out.elapsedMs, firstOutputMs: out.firstOutputMs, initMs: out.initMs, panicMs: out.panicMs, userspaceAtSec: out.verdict.userspaceAtSec },
+          logs: { console: out.serialLog, output: out.outputLog ?? '', ktap: ktapFile, verdict: verdictFile },
+          command: out.command,
+        };
+        writeFileSync(verdictFile, `${JSON.stringify({ ...result, qemuExitCode: out.qemuExitCode, timedOut: out.timedOut, stoppedOnPanic: out.stoppedOnPanic }, null, 2)}\n`);
+        boots.push(result);
+        say(`${b.name}: ${j.status} in ${(out.elapsedMs / 1000).toFixed(1)} s: ${j.reason}`);
+        if (j.status !== 'pass' && j.status !== 'skip') stopped = `not run: ${b.name} did not pass`;
+      }
+    } finally {
+      if (s.image && !o.keepImages) removeImage(s.image);
+      unregister();
+    }
+    scenarios.push({ name: s.name, image: s.image, status: overallStatus(boots.map((b) => b.status)), boots });
+  }
+  const results: SelftestResults = {
+    status: overallStatus(scenarios.flatMap((s) => s.boots.map((b) => b.status))),
+    tree: plan.tree,
+    kernel: plan.kernel,
+    accel: { used: accel.accel, reason: accel.reason },
+    initramfs: { path: initrd.path, hash: initrd.hash, cached: initrd.cached },
+    resultsDir: plan.resultsDir,
+    commandLog: plan.commandLog,
+    startedAt: new Date(started).toISOString(),
+    elapsedMs: Date.now() - started,
+    scenarios,
+  };
+  const junit = join(plan.resultsDir, JUNIT_FILE);
+  mkdirSync(dirname(junit), { recursive: true });
+  writeFileSync(junit, renderJUnit(toTestReport(results, ktapSuites)));
+  writeFileSync(join(plan.resultsDir, 'results.json'), `${JSON.stringify(toPipelineResults(results, o.info, new Date().toISOString()), null, 2)}\n`);
+  return results;
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * `kseries selftest` planned as data (pure): which kernel, which scenarios and boots,
+ * where every log and image goes, and the commands that prepare the guest's files.
+ * The executor (execute.ts) runs it; --dry-run prints it.
+ */
+import { join } from 'node:path';
+import type { CommandSpec } from '../exec/runner.js';
+import type { Scenario, ScenarioBoot } from '../scenario/scenario.js';
+import type { Accel } from '../vm/accel.js';
+import { GUEST } from '../vm/initramfs-plan.js';
+import { INIT_PARAMS } from '../vm/init-script.js';
+import type { PmemSpec, VmSpec } from '../vm/qemu.js';
+import { headersSpec, kselftestInstallSpec, modulesInstallSpec } from './kselftest-build.js';
+
+export interface SelftestInput {
+  tree: string;
+  srcDir: string;
+  buildDir: string;
+  kernel: string;
+  scenarios: Array<{ scenario: Scenario; dir: string }>;
+  kselftestTargets: string[];
+  accel: Accel | 'auto';
+  /** Overrides every boot's timeoutSec. */
+  timeoutSec: number | null;
+  resultsDir: string;
+  /** <cache>/vm/<run-id>: the backing files of this run. */
+  imageDir: string;
+  /** Added to each boot's deadline for the kernel to reach userspace. */
+  bootTimeoutSec: number;
+  /** include/config/kernel.release of the build dir; null skips modules_install. */
+  kernelRelease: string | null;
+  qemu?: string;
+}
+
+export interface PlannedBoot {
+  scenario: string;
+  index: number;
+  script: string;
+  /** "pmem-persistence:boot1" */
+  name: string;
+  timeoutMs: number;
+  ktap: boolean;
+  dir: string;
+  /** accel is decided at run time for "auto"; initrd once the initramfs is built. */
+  vm: Omit<VmSpec, 'accel' | 'initrd'>;
+}
+
+export interface PlannedScenario {
+  name: string;
+  description: string;
+  image: string | null;
+  reuseImage: boolean;
+  /** Image size to create, MiB (nvdimm: the pmem size; memmap: RAM + pmem). */
+  imageMiB: number;
+  boots: PlannedBoot[];
+}
+
+export interface SelftestPlan {
+  tree: string;
+  kernel: string;
+  buildDir: string;
+  srcDir: string;
+  accel: Accel | 'auto';
+  resultsDir: string;
+  commandLog: string;
+  prepare: CommandSpec[];
+  /** <INSTALL_MOD_PATH>/lib/modules/<release>, or null without a kernel release. */
+  modulesDir: string | null;
+  kselftestDir: string | null;
+  scenarioDirs: Array<{ name: string; dir: string }>;
+  scenarios: PlannedScenario[];
+}
+
+export const bootName = (scenario: string, b: ScenarioBoot) => `${scenario}:boot${b.index}`;
+
+function pmemSpec(p: ScenarioBoot['pmem'], image: string): PmemSpec | null {
+  if (!p) return null;
+  return p.kind === 'nvdimm' ? { kind: 'nvdimm', file: image, sizeMiB: p.sizeMiB, node: p.node, share: p.share } : { kind: 'memmap', file: image, sizeMiB: p.sizeMiB, share: p.share };
+}
+
+export function planSelftest(i: SelftestInput): SelftestPlan {
+  const modPath = join(i.resultsDir, 'modules');
+  const prepare: CommandSpec[] = i.kernelRelease ? [modulesInstallSpec(i.srcDir, i.buildDir, modPath)] : [];
+  let kselftestDir: string | null = null;
+  if (i.kselftestTargets.length) {
+    kselftestDir = join(i.resultsDir, 'kselftest', 'install');
+    prepare.push(headersSpec(i.srcDir, i.buildDir), kselftestInstallSpec(i.srcDir, i.buildDir, i.kselftestTargets, join(i.resultsDir, 'kselftest', 'build'), kselftestDir));
+  }
+  const scenarios = i.scenarios.map(({ scenario: s }): PlannedScenario => {
+    const image = s.boots.some((b) => b.pmem) ? join(i.imageDir, `${s.name}.img`) : null;
+    const imageMiB = Math.max(0, ...s.boots.map((b) => (b.pmem ? (b.pmem.kind === 'memmap' ? s.memMiB + b.pmem.sizeMiB : b.pmem.sizeMiB) : 0)));
+    return {
+      name: s.name,
+      description: s.description,
+      image,
+      reuseImage: s.reuseImage,
+      imageMiB,
+      boots: s.boots.map((b): PlannedBoot => {
+        const dir = join(i.resultsDir, s.name, `boot${b.index}`);
+        const name = bootName(s.name, b);
+        return {
+          scenario: s.name,
+          index: b.index,
+          script: b.script,
+          name,
+          timeoutMs: ((i.timeoutSec ?? b.timeoutSec) + i.bootTimeoutSec) * 1000,
+          ktap: b.ktap,
+          dir,
+          vm: {
+            qemu: i.qemu,
+            kernel: i.kernel,
+            append: [`${INIT_PARAMS.script}=${GUEST.scenarioDir(s.name)}/${b.script}`, `${INIT_PARAMS.name}=${name}`, ...b.append],
+            memMiB: s.memMiB,
+            cpus: s.cpus,
+            pmem: image ? pmemSpec(b.pmem, image) : null,
+            serialLog: join(dir, 'console.log'),
+            outputLog: join(dir, 'output.log'),
+          },
+        };
+      }),
+    };
+  });
+  return {
+    tree: i.tree,
+    kernel: i.kernel,
+    buildDir: i.buildDir,
+    srcDir: i.srcDir,
+    accel: i.accel,
+    resultsDir: i.resultsDir,
+    commandLog: join(i.resultsDir, 'commands.log'),
+    prepare,
+    modulesDir: i.kernelRelease ? join(modPath, 'lib', 'modules', i.kernelRelease) : null,
+    kselftestDir,
+    scenarioDirs: i.scenarios.map(({ scenario, dir }) => ({ name: scenario.name, dir })),
+    scenarios,
+  };
+}

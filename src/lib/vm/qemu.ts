@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The QEMU x86_64 launch as data: a pure function from a VmSpec to an argv.
+ *
+ * Persistent memory comes in two shapes:
+ * - nvdimm: an ACPI NFIT NVDIMM backed by a shared file (what it writes survives the
+ *   QEMU process), on its own memory-only NUMA node (node 1, no CPUs) or on node 0 with
+ *   the RAM and the CPUs;
+ * - memmap: the legacy `memmap=SIZE!START` pmem carved out of guest RAM, with the whole
+ *   RAM backed by a shared file so that the carved range persists.
+ *
+ * `panic=-1` plus `-no-reboot` makes QEMU exit when the guest panics.
+ */
+import type { Accel } from './accel.js';
+
+export type PmemSpec =
+  | { kind: 'nvdimm'; file: string; sizeMiB: number; node: 'own' | 0; share: boolean }
+  | { kind: 'memmap'; file: string; sizeMiB: number; share: boolean };
+
+export interface VmSpec {
+  qemu?: string;
+  kernel: string;
+  initrd: string;
+  /** Extra kernel command line words, after the ones kseries always sets. */
+  append: string[];
+  memMiB: number;
+  cpus: number;
+  accel: Accel;
+  pmem: PmemSpec | null;
+  /** Receives the guest console (ttyS0). */
+  serialLog: string;
+  /** The kernel console (default ttyS0,115200, which serialLog records). */
+  console?: string;
+  /** Receives the scripts' own output (ttyS1), without kernel messages. */
+  outputLog?: string;
+  extra?: string[];
+}
+
+/** Always on the kernel command line. */
+export const BASE_APPEND = ['panic=-1', 'oops=panic', 'printk.time=1', 'rdinit=/init'];
+
+/** QEMU option values double their commas. */
+export const qemuValue = (s: string) => s.replace(/,/g, ',,');
+
+export function validateVmSpec(s: VmSpec): string[] {
+  const errors: string[] = [];
+  if (!Number.isInteger(s.memMiB) || s.memMiB < 128) errors.push(`memMiB must be an integer >= 128 (got ${s.memMiB})`);
+  if (!Number.isInteger(s.cpus) || s.cpus < 1 || s.cpus > 64) errors.push(`cpus must be 1..64 (got ${s.cpus})`);
+  if (s.pmem) {
+    if (!Number.isInteger(s.pmem.sizeMiB) || s.pmem.sizeMiB < 128 || s.pmem.sizeMiB % 128 !== 0) {
+      errors.push(`pmem sizeMiB must be a multiple of 128 (a memory block) (got ${s.pmem.sizeMiB})`);
+    }
+    if (s.pmem.kind === 'memmap' && s.memMiB + s.pmem.sizeMiB > 3072) {
+      errors.push('memmap pmem: RAM plus pmem must stay below 3 GiB (the PCI hole would split it)');
+    }
+  }
+  return errors;
+}
+
+export function kernelCommandLine(s: VmSpec): string {
+  const words = [`console=${s.console ?? 'ttyS0,115200'}`, ...BASE_APPEND];
+  if (s.outputLog) words.push('kseries.out=ttyS1');
+  if (s.pmem?.kind === 'memmap') words.push(`memmap=${s.pmem.sizeMiB}M!${s.memMiB}M`);
+  return [...words, ...s.append].join(' ');
+}
+
+function accelArgs(a: Accel): string[] {
+  return a === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
+}
+
+function memoryArgs(s: VmSpec): string[] {
+  const cpus = s.cpus > 1 ? `0-${s.cpus - 1}` : '0';
+  const p = s.pmem;
+  if (!p) return ['-machine', 'pc', '-m', `${s.memMiB}M`];
+  const share = p.share ? 'on' : 'off';
+  if (p.kind === 'memmap') {
+    const total = s.memMiB + p.sizeMiB;
+    return [
+      '-machine', 'pc,memory-backend=ram0',
+      '-m', `${total}M`,
+      '-object', `memory-backend-file,id=ram0,share=${share},mem-path=${qemuValue(p.file)},size=${total}M`,
+    ];
+  }
+  const args = [
+    '-machine', 'pc,nvdimm=on',
+    '-m', `${s.memMiB}M,slots=2,maxmem=${s.memMiB + 2 * p.sizeMiB}M`,
+    '-object', `memory-backend-ram,id=ram0,size=${s.memMiB}M`,
+    '-numa', `node,nodeid=0,cpus=${cpus},memdev=ram0`,
+  ];
+  if (p.node === 'own') args.push('-numa', 'node,nodeid=1');
+  args.push(
+    '-object', `memory-backend-file,id=nvmem0,share=${share},mem-path=${qemuValue(p.file)},size=${p.sizeMiB}M`,
+    '-device', `nvdimm,id=nvdimm0,memdev=nvmem0,node=${p.node === 'own' ? 1 : 0}`,
+  );
+  return args;
+}
+
+export function qemuArgv(s: VmSpec): { cmd: string; args: string[] } {
+  const errors = validateVmSpec(s);
+  if (errors.length) throw new Error(`invalid VM spec: ${errors.join('; ')}`);
+  const args = [
+    ...accelArgs(s.accel),
+    ...memoryArgs(s),
+    '-smp', String(s.cpus),
+    '-kernel', s.kernel,
+    '-initrd', s.initrd,
+    '-append', kernelCommandLine(s),
+    '-nodefaults', '-nographic', '-no-reboot',
+    '-chardev', `file,id=con0,path=${qemuValue(s.serialLog)}`,
+    '-serial', 'chardev:con0',
+  ];
+  if (s.outputLog) args.push('-chardev', `file,id=out0,path=${qemuValue(s.outputLog)}`, '-serial', 'chardev:out0');
+  args.push(...(s.extra ?? []));
+  return { cmd: s.qemu ?? 'qemu-system-x86_64', args };
+}

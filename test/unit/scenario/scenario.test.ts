@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listScenarios, loadScenario } from '../../../src/lib/scenario/load.js';
+import { parseScenario } from '../../../src/lib/scenario/scenario.js';
+
+const files = ['scenario.json', 'a.sh', 'b.sh'];
+
+describe('parseScenario', () => {
+  it('fills defaults: a 1 GiB shared NVDIMM on its own node, 2 GiB RAM, 2 CPUs', () => {
+    const s = parseScenario('x', { boots: [{ script: 'a.sh' }] }, files);
+    expect(s).toEqual({
+      name: 'x', description: '', memMiB: 2048, cpus: 2, reuseImage: false,
+      boots: [{ index: 1, script: 'a.sh', timeoutSec: 120, pmem: { kind: 'nvdimm', sizeMiB: 1024, node: 'own', share: true }, append: [], ktap: false }],
+    });
+  });
+
+  it('lets a boot override the pmem of the scenario (node 0 for the negative test) or drop it', () => {
+    const s = parseScenario('x', { pmem: { sizeMiB: 512 }, ktap: true, boots: [{ script: 'a.sh', pmem: { node: 0 } }, { script: 'b.sh', pmem: null, ktap: false, append: ['memhp_default_state=online'] }] }, files);
+    expect(s.boots[0]).toMatchObject({ pmem: { kind: 'nvdimm', sizeMiB: 512, node: 0, share: true }, ktap: true });
+    expect(s.boots[1]).toMatchObject({ pmem: null, ktap: false, append: ['memhp_default_state=online'] });
+  });
+
+  it('accepts legacy memmap pmem', () => {
+    const s = parseScenario('x', { pmem: { kind: 'memmap', sizeMiB: 256 }, boots: [{ script: 'a.sh' }] }, files);
+    expect(s.boots[0].pmem).toEqual({ kind: 'memmap', sizeMiB: 256, share: true });
+  });
+
+  it.each([
+    [{ boots: [] }, /boots: a non-empty list/],
+    [{ boots: [{ script: 'missing.sh' }] }, /missing\.sh is not in the scenario directory/],
+    [{ boots: [{ script: '../x.sh' }] }, /a file name ending in \.sh/],
+    [{ boots: [{ script: 'a.sh', timeoutSec: 1 }] }, /timeoutSec: an integer from 5/],
+    [{ pmem: { sizeMiB: 1000 }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128/],
+    [{ pmem: { node: 2 }, boots: [{ script: 'a.sh' }] }, /pmem\.node: "own"/],
+    [{ pmem: { kind: 'memmap', node: 0 }, boots: [{ script: 'a.sh' }] }, /only for nvdimm/],
+    [{ boots: [{ script: 'a.sh', append: ['a b'] }] }, /without blanks/],
+    [{ bootz: [], boots: [{ script: 'a.sh' }] }, /unknown key "bootz"/],
+    [{ boots: [{ script: 'a.sh', timeout: 5 }] }, /boots\[0\]: unknown key "timeout"/],
+  ])('rejects %j', (json, re) => {
+    expect(() => parseScenario('x', json, files)).toThrow(re);
+    try {
+      parseScenario('x', json, files);
+    } catch (e) {
+      expect(e).toMatchObject({ kind: 'usage' });
+    }
+  });
+
+  it('lists every problem at once', () => {
+    expect(() => parseScenario('Bad Name', { memMiB: 1, boots: [{ script: 'zz.sh' }] }, files)).toThrow(/bad scenario name[\s\S]*memMiB[\s\S]*zz\.sh/);
+  });
+});
+
+describe('the scenarios in ci/scenarios', () => {
+  it.each(listScenarios())('%s is valid and every script has an SPDX line', (name) => {
+    const { scenario, dir } = loadScenario(name);
+    expect(scenario.boots.length).toBeGreaterThan(0);
+    for (const b of scenario.boots) {
+      const text = readFileSync(join(dir, b.script), 'utf8');
+      expect(text).toMatch(/^#!\/bin\/(ba)?sh\n# SPDX-License-Identifier: GPL-2.0-only\n/);
+    }
+  });
+  it('has pmem-persistence with boots on one NVDIMM and kselftest with KTAP', () => {
+    expect(listScenarios()).toEqual(expect.arrayContaining(['pmem-persistence', 'kselftest']));
+    expect(loadScenario('pmem-persistence').scenario.boots.length).toBeGreaterThanOrEqual(2);
+    expect(loadScenario('kselftest').scenario.boots[0].ktap).toBe(true);
+  });
+});
+
+describe('loadScenario', () => {
+  it('names the known scenarios for an unknown one, and reports bad JSON as usage errors', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kseries-sc-'));
+    try {
+      mkdirSync(join(root, 'good'));
+      writeFileSync(join(root, 'good', 'scenario.json'), '{ "boots": [{ "script": "a.sh" }] }');
+      writeFileSync(join(root, 'good', 'a.sh'), '#!/bin/sh\n');
+      mkdirSync(join(root, 'broken'));
+      writeFileSync(join(root, 'broken', 'scenario.json'), '{ nope');
+      expect(listScenarios(root)).toEqual(['broken', 'good']);
+      expect(loadScenario('good', root).scenario.boots).toHaveLength(1);
+      expect(() => loadScenario('nope', root)).toThrow(/unknown scenario "nope"/);
+      expect(() => loadScenario('broken', root)).toThrow(/not valid JSON/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandSpec } from '../../../src/lib/exec/runner.js';
+import { parseScenario } from '../../../src/lib/scenario/scenario.js';
+import { parseResults } from '../../../src/lib/report/results.js';
+import { executeSelftest } from '../../../src/lib/selftest/execute.js';
+import { planSelftest } from '../../../src/lib/selftest/plan.js';
+import { FakeRunner } from '../../helpers/fake-runner.js';
+
+const stamp = (lines: string[]) => lines.map((l, i) => `[    ${(1 + i / 100).toFixed(6)}] ${l}`).join('\n');
+const guest = (name: string, exit: number, extra = '') =>
+  `${stamp(['Linux version 6.1.192', 'Run /init as init process'])}\nKSERIES-INIT uptime=1.50\n\nKSERIES-BEGIN ${name}\n${extra}\nKSERIES-RESULT ${name} exit=${exit}\n\nKSERIES-END\n${stamp(['reboot: Power down'])}\n`;
+const serialOf = (s: CommandSpec) => /path=([^,]+)$/.exec(s.args.find((a) => a.startsWith('file,id=con0'))!)![1];
+const imageOf = (s: CommandSpec) => /mem-path=([^,]+)/.exec(s.args.find((a) => a.includes('mem-path='))!)![1];
+
+describe('executeSelftest', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kseries-exec-'));
+    mkdirSync(join(dir, 'build'));
+    writeFileSync(join(dir, 'bzImage'), '');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const plan = (kernelRelease: string | null = null) =>
+    planSelftest({
+      tree: 't', srcDir: join(dir, 'src'), buildDir: join(dir, 'build'), kernel: join(dir, 'bzImage'),
+      scenarios: [{ scenario: parseScenario('pp', { boots: [{ script: 'a.sh' }, { script: 'b.sh' }, { script: 'c.sh' }] }, ['a.sh', 'b.sh', 'c.sh']), dir: join(dir, 'sc') }],
+      kselftestTargets: [], accel: 'tcg', timeoutSec: 10, resultsDir: join(dir, 'res'), imageDir: join(dir, 'vm'), bootTimeoutSec: 5, kernelRelease,
+    });
+  const opts = (runner: FakeRunner) => ({
+    runner,
+    paths: { data: join(dir, 'data'), cache: join(dir, 'cache') },
+    judge: null,
+    info: { kernelVersion: '6.1.192', base: null, seriesHead: null, rerun: (s: string) => `kseries selftest --tree t --scenario ${s}` },
+    chooseAccel: async () => ({ accel: 'tcg' as const, reason: 'test' }),
+    initramfs: async () => ({ path: join(dir, 'initrd'), hash: 'h', cached: true, dir, entries: 1 }),
+  });
+
+  it('boots each boot on the same backing file, writes the logs and results, removes the image', async () => {
+    const images: string[] = [];
+    const r = new FakeRunner().expect('qemu-system-x86_64', (s: CommandSpec) => {
+      const image = imageOf(s);
+      images.push(image);
+      expect(existsSync(image)).toBe(true);
+      const name = /kseries\.name=(\S+)/.exec(s.args[s.args.indexOf('-append') + 1])![1];
+      writeFileSync(serialOf(s), guest(name, 0, `PASS: ${name}`));
+      return {};
+    }, { times: 3 });
+    const res = await executeSelftest(plan(), opts(r));
+    expect(res.status).toBe('ok');
+    expect(new Set(images).size).toBe(1);
+    expect(existsSync(images[0])).toBe(false);
+    expect(res.scenarios[0].boots.map((b) => [b.name, b.status, b.scriptExit])).toEqual([
+      ['pp:boot1', 'pass', 0], ['pp:boot2', 'pass', 0], ['pp:boot3', 'pass', 0],
+    ]);
+    const v = JSON.parse(readFileSync(join(dir, 'res', 'pp', 'boot2', 'verdict.json'), 'utf8'));
+    expect(v).toMatchObject({ status: 'pass', console: { verdict: 'ok' }, qemuExitCode: 0 });
+    const results = parseResults(JSON.parse(readFileSync(join(dir, 'res', 'results.json'), 'utf8')));
+    expect(results).toMatchObject({ tree: 't', kernel: '6.1.192', overall: 'pass' });
+    expect(results.stages).toEqual([
+      expect.objectContaining({ name: 'selftest:pp', status: 'pass', command: 'kseries selftest --tree t --scenario pp', junit: 'junit/selftest.xml', logs: expect.arrayContaining(['pp/boot1/console.log']) }),
+    ]);
+    expect(readFileSync(join(dir, 'res', 'junit', 'selftest.xml'), 'utf8')).toMatch(/<testsuite name="selftest:pp" id="0" tests="3" failures="0"/);
+    const commands = readFileSync(join(dir, 'res', 'commands.log'), 'utf8').trim().split('\n');
+    expect(commands).toHaveLength(3);
+    expect(commands[0]).toMatch(/^qemu-system-x86_64 -accel tcg/);
+    r.verify();
+  });
+
+  it('a boot that panics fails the run and the later boots are not run', async () => {
+    const r = new FakeRunner()
+      .expect('qemu-system-x86_64', (s: CommandSpec) => {
+        writeFileSync(serialOf(s), guest('pp:boot1', 0));
+        return {};
+      })
+      .expect('qemu-system-x86_64', (s: CommandSpec) => {
+        writeFileSync(serialOf(s), `${stamp(['Linux version 6.1.192', 'Run /init as init process', 'Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100'])}\n`);
+        return {};
+      });
+    const res = await executeSelftest(plan(), opts(r));
+    expect(res.status).toBe('fail');
+    expect(res.scenarios[0].boots.map((b) => b.status)).toEqual(['pass', 'fail', 'not-run']);
+    expect(res.scenarios[0].boots[1].reason).toMatch(/panic at console line 3: Kernel panic - not syncing: Attempted to kill init/);
+    const results = parseResults(JSON.parse(readFileSync(join(dir, 'res', 'results.json'), 'utf8')));
+    expect(results.overall).toBe('fail');
+    expect(results.stages[0].summary).toMatch(/^boot2 \(b\.sh\): panic at console line 3/);
+    const junit = readFileSync(join(dir, 'res', 'junit', 'selftest.xml'), 'utf8');
+    expect(junit).toMatch(/<failure message="panic at console line 3[^"]*"/);
+    expect(junit).toMatch(/Attempted to kill init/);
+    r.verify();
+  });
+
+  it('a failing preparation step is an infrastructure error that points at its log', async () => {
+    const r = new FakeRunner().expect('make', (s: CommandSpec) => {
+      writeFileSync(s.logFile!, 'make: *** No rule to make target modules_install\n');
+      return { exitCode: 2 };
+    });
+    await expect(executeSelftest(plan('6.1.192'), opts(r))).rejects.toMatchObject({ kind: 'infra', message: /No rule to make target/ });
+  });
+
+  it('a missing kernel is an infrastructure error before anything runs', async () => {
+    rmSync(join(dir, 'bzImage'));
+    await expect(executeSelftest(plan(), opts(new FakeRunner()))).rejects.toMatchObject({ kind: 'infra', message: /no kernel at/ });
+  });
+});

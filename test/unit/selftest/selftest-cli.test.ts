@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/** `kseries selftest` through the built CLI, without booting anything: --dry-run, usage and infrastructure errors. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isolate, runCli, type IsolatedEnv } from '../../helpers/env.js';
+
+let env: IsolatedEnv;
+let build: string;
+beforeEach(() => {
+  env = isolate();
+  const src = join(env.root, 'src');
+  build = join(env.root, 'build');
+  mkdirSync(src);
+  mkdirSync(join(build, 'include', 'config'), { recursive: true });
+  writeFileSync(join(build, 'include', 'config', 'kernel.release'), '6.1.192\n');
+  mkdirSync(env.paths.data, { recursive: true });
+  const tree = { name: 'k', kind: 'imported', repo: src, source: 'x', ref: 'v6.1.192', commit: 'c', kernel: { version: 6, patchlevel: 1, sublevel: 192, extraversion: '', string: '6.1.192' }, tags: [], addedAt: '2024-01-01T00:00:00Z' };
+  writeFileSync(join(env.paths.data, 'trees.json'), JSON.stringify({ version: 1, trees: { k: tree } }));
+});
+afterEach(() => env.cleanup());
+
+describe('kseries selftest (CLI)', () => {
+  it('--dry-run --json prints the plan: the QEMU lines and the make lines, nothing runs', () => {
+    const r = runCli(['selftest', '--tree', 'k', '--build-dir', build, '--kselftests', 'memory-hotplug', '--scenario', 'pmem-persistence', '--dry-run', '--json', '--results', join(env.root, 'res')]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.status).toBe('ok');
+    expect(j.result.plan.scenarios.map((s: { name: string }) => s.name)).toEqual(['pmem-persistence', 'kselftest']);
+    expect(j.result.commands.prepare[0]).toMatch(/make -C \S+src O=\S+build INSTALL_MOD_PATH=\S+res\/modules modules_install/);
+    expect(j.result.commands.boots[0].command).toMatch(/-device nvdimm,id=nvdimm0,memdev=nvmem0,node=1 .*panic=-1/);
+    expect(j.result.plan.scenarios[0].image).toContain(join(env.paths.cache, 'vm'));
+  });
+
+  it.each([
+    [['--tree', 'nope'], /nope/],
+    [['--tree', 'k', '--scenario', 'no-such'], /unknown scenario "no-such"/],
+    [['--tree', 'k', '--kselftests', 'a;b'], /bad kselftest target/],
+    [['--tree', 'k', '--accel', 'hvf'], /accel/],
+  ])('usage error (exit 2): %j', (args, re) => {
+    const r = runCli(['selftest', ...args, '--dry-run']);
+    expect(r.stderr).toMatch(re);
+    expect(r.code).toBe(2);
+  });
+
+  it('a missing kernel is an infrastructure error (exit 3) with a hint', () => {
+    const r = runCli(['selftest', '--tree', 'k', '--build-dir', build, '--scenario', 'pmem-persistence', '--accel', 'tcg', '--results', join(env.root, 'res'), '--json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'error', error: { kind: 'infra', message: expect.stringMatching(/no kernel at/) } });
+  });
+});
