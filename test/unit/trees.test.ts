@@ -75,6 +75,9 @@ describe('tarball import', () => {
       ['.gitignore', 'COPYING', 'Kconfig', 'Makefile', 'arch/x86/Kconfig', 'init/main.c', 'scripts/checkpatch.pl'].sort(),
     );
     expect(gitSync(repo, ['status', '--porcelain'])).toBe('');
+    // no detached `git gc --auto` over the loose objects, now or after later commits
+    expect(gitSync(repo, ['config', 'gc.auto']).trim()).toBe('0');
+    expect(gitSync(repo, ['config', 'maintenance.auto']).trim()).toBe('false');
     const msg = gitSync(repo, ['log', '-1', '--format=%an <%ae>%n%B']);
     expect(msg).toMatch(/^kseries <kseries@localhost>\nLinux 6\.1\.5\n/);
     expect(msg).toMatch(/sha256: [0-9a-f]{64}/);

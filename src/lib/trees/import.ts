@@ -118,6 +118,10 @@ export async function importTarball(
   }
   const git = new Git(dest);
   await git.ok(['init', '-q', '--initial-branch=base']);
+  // ~80k loose objects would make the commit start a detached `git gc --auto` that repacks for
+  // minutes behind our back (and races `tree remove`); later commits in worktrees would too.
+  await git.ok(['config', 'gc.auto', '0']);
+  await git.ok(['config', 'maintenance.auto', 'false']);
   opts.onStep?.('hashing files into git');
   await git.ok(['-c', 'core.looseCompression=0', '-c', 'core.autocrlf=false', 'add', '-A', '-f', '.']);
   const sha = await sha256File(tarball);
