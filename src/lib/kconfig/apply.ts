@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * `kconfig apply`: build the request, plan the commands, run them in the O= build
+ * directory, then verify the final .config against the request and explain every
+ * dropped symbol from the tree's own Kconfig. Writes BUILD/kconfig-report.json.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { usageError } from '../errors.js';
+import type { Runner } from '../exec/runner.js';
+import type { StatePaths } from '../paths.js';
+import { buildDirFor } from '../workspace.js';
+import { parseConfig } from './config.js';
+import { renderComposition } from './compose.js';
+import { executePlan } from './execute.js';
+import { readKconfig } from './kconfig-reader.js';
+import { classifyNoise, parseKconfigOutput } from './merge-log.js';
+import { parseBase, planApply, type ApplyPlan } from './plan.js';
+import type { KconfigReport } from './report.js';
+import { buildRequest, type RequestOptions } from './request.js';
+import { srcarchFor, treeFileReader } from './tree-files.js';
+import { verifyConfig } from './verify.js';
+
+export interface ApplyOptions extends Omit<RequestOptions, 'tree' | 'noCreate'> {
+  tree: string;
+  base: string;
+  arch: string;
+  profile: string;
+  dryRun: boolean;
+}
+
+export interface ApplyOutcome {
+  plan: ApplyPlan;
+  dryRun: boolean;
+  report: KconfigReport | null;
+  warnings: string[];
+  createdWorktree: boolean;
+}
+
+export async function kconfigApply(runner: Runner, paths: StatePaths, o: ApplyOptions): Promise<ApplyOutcome> {
+  const base = parseBase(o.base);
+  if (base.kind === 'file') {
+    base.path = resolve(base.path);
+    if (!existsSync(base.path)) throw usageError(`--base ${o.base}: no such file, and not a known make target`, 'Use tinyconfig, defconfig, allnoconfig, an ARCH_defconfig, or a .config file.');
+  }
+  const req = await buildRequest(paths, { ...o, noCreate: o.dryRun });
+  const tree = req.tree!;
+  const srcDir = req.srcDir!;
+  const buildDir = buildDirFor(paths, tree.name, o.arch, o.profile);
+  const header = [`Requested by kseries kconfig apply for tree ${tree.name} (Linux ${tree.kernel.string})`, `Layers: ${req.composition.layers.map((l) => l.name).join(', ')}`];
+  const plan = planApply({ srcDir, buildDir, arch: o.arch, base, requestedText: renderComposition(req.composition, header) });
+  const warnings = [...req.warnings];
+  if (o.dryRun) return { plan, dryRun: true, report: null, warnings, createdWorktree: false };
+
+  const steps = await executePlan(runner, plan, { onStep: o.onStep ? (t) => o.onStep!(t) : undefined });
+  o.onStep?.('verifying the final .config');
+  const final = parseConfig(readFileSync(plan.configPath, 'utf8'), '.config').config;
+  const db = readKconfig(treeFileReader(srcDir), { srcarch: srcarchFor(o.arch), arch: o.arch, macros: { KERNELVERSION: tree.kernel.string } });
+  if (db.issues.length) warnings.push(`the Kconfig reader skipped ${db.issues.length} statement(s) it did not understand (first: ${db.issues[0].file}:${db.issues[0].line}: ${db.issues[0].message})`);
+  const requested = req.composition.requested;
+  const v = verifyConfig(requested, final, db);
+
+  const msgs = steps.map((s) => parseKconfigOutput(s.output));
+  const all = { redefined: msgs.flatMap((m) => m.redefined), notInFinal: msgs.flatMap((m) => m.notInFinal), warnings: msgs.flatMap((m) => m.warnings) };
+  const noise = classifyNoise(all, new Set(requested.keys()));
+  if (noise.baseWarnings || noise.baseNotInFinal) {
+    warnings.push(`kconfig printed ${noise.baseWarnings + noise.baseNotInFinal} warning(s) about the base, not about the request: ignored (see ${plan.logPath})`);
+  }
+  for (const w of noise.warningsAboutRequest) warnings.push(`kconfig: ${w}`);
+  for (const u of v.unknownNotSet) warnings.push(`CONFIG_${u.symbol} (from ${u.source}): no such symbol in this tree, so "is not set" has no effect`);
+
+  const report: KconfigReport = {
+    ok: v.ok,
+    tree: tree.name,
+    kernel: tree.kernel.string,
+    srcDir,
+    buildDir,
+    arch: o.arch,
+    base: base.kind === 'target' ? base.target : base.path,
+    config: plan.configPath,
+    layers: req.composition.layers.map((l) => ({ name: l.name, path: l.path, symbols: l.config.size })),
+    summary: {
+      requested: v.results.length,
+      ok: v.results.filter((r) => r.status === 'ok').length,
+      dropped: v.dropped.length,
+      unknownNotSet: v.unknownNotSet.length,
+    },
+    results: v.results,
+    noise,
+    commands: steps.map((s) => s.command),
+    log: plan.logPath,
+    generatedAt: new Date().toISOString(),
+  };
+  writeFileSync(plan.reportPath, `${JSON.stringify({ ...report, warnings }, null, 2)}\n`);
+  return { plan, dryRun: false, report, warnings, createdWorktree: req.createdWorktree };
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * kconfig apply on real trees: make tinyconfig + merge_config.sh + olddefconfig in an O=
+ * build directory, then the verification and the drop explanations (~10-20 s per apply).
+ *
+ * 6.1: the lead's imported Debian 6.1 repository, reached through a `git clone --shared
+ * --bare` in the test's temp dir and registered there as a git tree. The clone keeps
+ * the original read-only: the detached worktree kconfig creates for a git tree is
+ * registered in the clone, not in the original's .git.
+ * 6.12: a git repository built once from /work/ref/linux-source-6.12 (GIT_DIR outside
+ * that read-only tree, ~1 min), cached in /tmp/kseries-e2e and reused by later runs.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { isolate, type IsolatedEnv } from '../helpers/env.js';
+import { runCliAsync } from '../helpers/run-cli-async.js';
+
+/** Never block the test worker (vitest's RPC times out): every git call here is asynchronous. */
+const run = async (cmd: string, args: string[], cwd?: string) =>
+  (await promisify(execFile)(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 })).stdout;
+
+const K61_SOURCE = '/root/.local/share/kseries/trees/k61';
+const REF_612 = '/work/ref/linux-source-6.12';
+const CACHE = process.env.KSERIES_E2E_CACHE ?? '/tmp/kseries-e2e';
+const REPO_612 = join(CACHE, 'linux-6.12.git');
+
+const NICE = { timeoutMs: 900_000 };
+const kseries = (args: string[]) => runCliAsync(args, NICE);
+const json = (stdout: string) => JSON.parse(stdout);
+
+function fragment(env: IsolatedEnv, name: string, lines: string[]): string {
+  const f = join(env.root, `${name}.config`);
+  writeFileSync(f, `${lines.join('\n')}\n`);
+  return f;
+}
+
+/** What the report says of each requested symbol. */
+const statusOf = (report: { results: Array<{ symbol: string; status: string }> }) =>
+  Object.fromEntries(report.results.map((r) => [r.symbol, r.status]));
+
+/** A git repository of /work/ref/linux-source-6.12 without writing a byte into it. */
+async function ensureRepo612(): Promise<string> {
+  const git = (args: string[]) => run('nice', ['-n', '10', 'git', `--git-dir=${REPO_612}`, `--work-tree=${REF_612}`, ...args]);
+  if (existsSync(REPO_612)) {
+    try {
+      await git(['rev-parse', '--verify', 'HEAD^{commit}']);
+      await git(['worktree', 'prune']);
+      return REPO_612;
+    } catch {
+      rmSync(REPO_612, { recursive: true, force: true });
+    }
+  }
+  mkdirSync(CACHE, { recursive: true });
+  await run('git', ['init', '-q', '--bare', REPO_612]);
+  await git(['-c', 'core.autocrlf=false', 'add', '-A', '-f', '.']);
+  await git(['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'Linux 6.12 from /work/ref/linux-source-6.12 (kseries e2e)']);
+  return REPO_612;
+}
+
+describe.skipIf(!existsSync(join(K61_SOURCE, '.git')))('kseries kconfig apply on Debian 6.1 (real tree)', () => {
+  let env: IsolatedEnv;
+  let buildRoot: string;
+
+  beforeAll(async () => {
+    env = isolate('kseries-e2e-kconfig-');
+    const clone = join(env.root, 'k61.git');
+    await run('git', ['clone', '-q', '--shared', '--bare', K61_SOURCE, clone]);
+    const add = await kseries(['tree', 'add', 'k61', '--source', clone, '--json']);
+    expect(add.code).toBe(0);
+    expect(json(add.stdout).result).toMatchObject({ name: 'k61', kind: 'git', kernel: { version: 6, patchlevel: 1 } });
+    buildRoot = join(env.paths.cache, 'build', 'k61');
+  });
+  afterAll(() => env?.cleanup());
+
+  it('--dry-run prints the plan and runs nothing', async () => {
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61', '--dry-run', '--persist', 'none']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const src = join(env.paths.data, 'worktrees', 'k61', 'base');
+    const b = join(buildRoot, 'x86_64-default');
+    expect(lines).toEqual([
+      `mkdir -p ${b}`,
+      `make -C ${src} O=${b} ARCH=x86_64 tinyconfig`,
+      expect.stringMatching(new RegExp(`^# write ${b}/kseries-requested.config \\(\\d+ symbols\\)$`)),
+      `(cd ${b} && sh ${src}/scripts/kconfig/merge_config.sh -m -O ${b} ${b}/.config ${b}/kseries-requested.config)`,
+      `make -C ${src} O=${b} ARCH=x86_64 olddefconfig`,
+    ]);
+    expect(existsSync(b)).toBe(false);
+  });
+
+  it('tinyconfig + feature + platform: exit 0, every requested symbol present', async () => {
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61', '--base', 'tinyconfig', '--json']);
+    console.log(`kconfig apply (6.1, with worktree creation) took ${(r.ms / 1000).toFixed(1)} s`);
+    expect(r.code).toBe(0);
+    const out = json(r.stdout);
+    expect(out.status).toBe('ok');
+    const report = out.result.report;
+    expect(report.summary).toMatchObject({ dropped: 0, unknownNotSet: 0 });
+    expect(report.summary.ok).toBe(report.summary.requested);
+    expect(report.summary.requested).toBeGreaterThan(55);
+    expect(out.result.createdWorktree).toBe(true);
+    // The final .config really has them, as 64-bit.
+    const config = readFileSync(join(buildRoot, 'x86_64-default', '.config'), 'utf8');
+    for (const line of ['CONFIG_64BIT=y', 'CONFIG_DEV_DAX_KMEM=y', 'CONFIG_ZONE_DEVICE=y', 'CONFIG_ACPI_NFIT=y', 'CONFIG_NUMA=y', 'CONFIG_FS_DAX=y']) {
+      expect(config).toContain(`\n${line}\n`);
+    }
+    const onDisk = JSON.parse(readFileSync(join(buildRoot, 'x86_64-default', 'kconfig-report.json'), 'utf8'));
+    expect(onDisk).toMatchObject({ ok: true, tree: 'k61', base: 'tinyconfig', summary: report.summary });
+    // Nothing was written into the source tree (O= only).
+    expect(await run('git', ['status', '--porcelain', '--ignored'], report.srcDir)).toBe('');
+  });
+
+  it('a fragment that turns MEMORY_HOTPLUG off: exit 1, naming the dependency', async () => {
+    const f = fragment(env, 'nohp', ['CONFIG_DEV_DAX_KMEM=y', '# CONFIG_MEMORY_HOTPLUG is not set']);
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61', '--fragment', f, '--profile', 'nohp']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'dropped: CONFIG_DEV_DAX_KMEM=y (from nohp) -> (absent): depends on DAX && DEV_DAX && MEMORY_HOTPLUG; unmet: MEMORY_HOTPLUG (=n; "not set" requested by nohp)',
+    );
+    expect(r.stdout).toMatch(/^dropped: CONFIG_ZONE_DEVICE=y \(from feature-dax-kmem\) -> \(absent\): depends on MEMORY_HOTPLUG && MEMORY_HOTREMOVE && SPARSEMEM_VMEMMAP && ARCH_HAS_PTE_DEVMAP; unmet: MEMORY_HOTPLUG /m);
+    expect(r.stdout).toMatch(/^FAILED: \d+ of \d+ requested symbols hold in .*; 7 dropped$/m);
+    expect(r.stderr).toContain('warning: # CONFIG_MEMORY_HOTPLUG is not set from nohp overrides CONFIG_MEMORY_HOTPLUG=y from feature-dax-kmem');
+  });
+
+  it('DEV_DAX with TRANSPARENT_HUGEPAGE not set: exit 1, naming TRANSPARENT_HUGEPAGE (--json)', async () => {
+    const f = fragment(env, 'nothp', ['CONFIG_DEV_DAX=y', '# CONFIG_TRANSPARENT_HUGEPAGE is not set']);
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61', '--fragment', f, '--profile', 'nothp', '--json']);
+    expect(r.code).toBe(1);
+    const out = json(r.stdout);
+    expect(out.status).toBe('fail');
+    const dev = out.result.report.results.find((x: { symbol: string }) => x.symbol === 'DEV_DAX');
+    expect(dev).toMatchObject({
+      status: 'dropped',
+      requested: 'y',
+      source: 'nothp',
+      reason: { kind: 'depends', depends: 'DAX && TRANSPARENT_HUGEPAGE', unmet: [{ expr: 'TRANSPARENT_HUGEPAGE', value: 'n' }] },
+    });
+    expect(statusOf(out.result.report)).toMatchObject({ DEV_DAX: 'dropped', DEV_DAX_PMEM: 'dropped', DEV_DAX_KMEM: 'dropped', TRANSPARENT_HUGEPAGE: 'ok' });
+  });
+
+  it('the series\' persistence symbols on the plain tree: exit 1, "no such symbol in this tree"', async () => {
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61', '--persist', 'blk', '--profile', 'persist']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('dropped: CONFIG_DEV_DAX_KMEM_PERSIST=y (from persist-blk) -> (absent): no such symbol in this tree');
+    expect(r.stdout).toContain('dropped: CONFIG_DEV_DAX_KMEM_BLK=y (from persist-blk) -> (absent): no such symbol in this tree');
+    expect(r.stdout).toMatch(/; 2 dropped$/m);
+  });
+
+  it('debug and the memory-hotplug selftest config hold on 6.1 (6.12-only SLUB_TINY is reported as a no-op)', async () => {
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61', '--debug', '--selftests', 'memory-hotplug', '--profile', 'debug', '--json']);
+    expect(r.code).toBe(0);
+    const out = json(r.stdout);
+    expect(out.result.report.summary).toMatchObject({ dropped: 0, unknownNotSet: 1 });
+    expect(out.warnings).toContain('CONFIG_SLUB_TINY (from debug): no such symbol in this tree, so "is not set" has no effect');
+    expect(statusOf(out.result.report)).toMatchObject({ KASAN: 'ok', PROVE_LOCKING: 'ok', DEBUG_PAGEALLOC: 'ok', SLUB: 'ok', MEMORY_NOTIFIER_ERROR_INJECT: 'ok' });
+  });
+
+  it('the 6.12 online-type choice does not exist on 6.1', async () => {
+    const f = fragment(env, 'online612', ['CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE=y']);
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61', '--fragment', f, '--profile', 'online']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('dropped: CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE=y (from online612) -> (absent): no such symbol in this tree');
+  });
+});
+
+describe.skipIf(!existsSync(join(K61_SOURCE, '.git')) || !existsSync(join(REF_612, 'Kconfig')))('kseries kconfig apply on 6.12 (real tree)', () => {
+  let env: IsolatedEnv;
+
+  beforeAll(async () => {
+    env = isolate('kseries-e2e-kconfig612-'); // first: its git identity and config are used to build the repository
+    const t = Date.now();
+    const repo = await ensureRepo612();
+    console.log(`6.12 repository ready in ${((Date.now() - t) / 1000).toFixed(1)} s (${repo})`);
+    const add = await kseries(['tree', 'add', 'k612', '--source', repo, '--json']);
+    expect(add.code).toBe(0);
+    expect(json(add.stdout).result).toMatchObject({ kind: 'git', kernel: { version: 6, patchlevel: 12 } });
+  });
+  afterAll(() => env?.cleanup());
+
+  it('the same feature + platform fragments hold on 6.12', async () => {
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k612', '--json']);
+    console.log(`kconfig apply (6.12, with worktree creation) took ${(r.ms / 1000).toFixed(1)} s`);
+    expect(r.code).toBe(0);
+    const report = json(r.stdout).result.report;
+    expect(report.kernel).toMatch(/^6\.12\./);
+    expect(report.summary).toMatchObject({ dropped: 0, unknownNotSet: 0 });
+  });
+
+  it('MEMORY_HOTPLUG_DEFAULT_ONLINE is gone: =y is dropped, "not set" is a reported no-op, the choice member holds', async () => {
+    const gone = fragment(env, 'old-online', ['CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE=y']);
+    const r1 = await kseries(['kconfig', 'apply', '--tree', 'k612', '--fragment', gone, '--profile', 'old']);
+    expect(r1.code).toBe(1);
+    expect(r1.stdout).toContain('dropped: CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE=y (from old-online) -> (absent): no such symbol in this tree');
+
+    const moved = fragment(env, 'new-online', ['# CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE is not set', 'CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE=y']);
+    const r2 = await kseries(['kconfig', 'apply', '--tree', 'k612', '--fragment', moved, '--profile', 'new', '--json']);
+    expect(r2.code).toBe(0);
+    const out = json(r2.stdout);
+    expect(out.warnings).toContain('CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE (from new-online): no such symbol in this tree, so "is not set" has no effect');
+    expect(statusOf(out.result.report)).toMatchObject({ MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE: 'ok', MEMORY_HOTPLUG_DEFAULT_ONLINE: 'unknown-not-set' });
+  });
+
+  it('two members of the online-type choice: one is dropped, naming the choice', async () => {
+    const two = fragment(env, 'two', ['CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE=y', 'CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_KERNEL=y']);
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k612', '--fragment', two, '--profile', 'two', '--json']);
+    expect(r.code).toBe(1);
+    const dropped = json(r.stdout).result.report.results.filter((x: { status: string }) => x.status === 'dropped');
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0].reason).toMatchObject({ kind: 'choice', choice: { prompt: 'Memory Hotplug Default Online Type' } });
+    expect(dropped[0].reason.text).toMatch(/^sits in choice "Memory Hotplug Default Online Type" \(mm\/Kconfig:\d+\), where CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_(MOVABLE|KERNEL) is selected instead$/);
+  });
+
+  it('debug holds on 6.12 too (SLUB_TINY, which tinyconfig turns on there, is turned off)', async () => {
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k612', '--debug', '--profile', 'debug', '--json']);
+    expect(r.code).toBe(0);
+    const out = json(r.stdout);
+    expect(out.result.report.summary).toMatchObject({ dropped: 0, unknownNotSet: 0 });
+    expect(statusOf(out.result.report)).toMatchObject({ KASAN: 'ok', SLUB_TINY: 'ok', SLUB_DEBUG: 'ok' });
+  });
+});
