@@ -4,21 +4,19 @@ import { join, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
 import { withExitCodes } from '../lib/cli/describe.js';
-import { usageError } from '../lib/errors.js';
 import { commandLine } from '../lib/exec/shell-quote.js';
 import { vmRoot } from '../lib/paths.js';
 import { listScenarios, loadScenario } from '../lib/scenario/load.js';
 import { executeSelftest } from '../lib/selftest/execute.js';
-import { TARGET_RE } from '../lib/selftest/kselftest-build.js';
 import { ktapJudge } from '../lib/selftest/ktap-judge.js';
 import { planSelftest, type SelftestPlan } from '../lib/selftest/plan.js';
+import { KSELFTEST_SCENARIO, parseTargets, selectRuns } from '../lib/selftest/select.js';
 import { planCommands, renderPlan } from '../lib/selftest/render-plan.js';
 import { renderResults, type SelftestResults } from '../lib/selftest/results.js';
 import { Registry } from '../lib/trees/registry.js';
 import { probeKvm } from '../lib/vm/accel.js';
 import { buildDirFor, sourceDirFor } from '../lib/workspace.js';
 
-const KSELFTEST_SCENARIO = 'kselftest';
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
 
 export default class Selftest extends KseriesCommand {
@@ -55,12 +53,7 @@ export default class Selftest extends KseriesCommand {
     const { srcDir, workspace } = sourceDirFor(this.state, tree);
     const buildDir = resolve(flags['build-dir'] ?? buildDirFor(this.state, tree.name));
     const kernel = resolve(flags.kernel ?? join(buildDir, 'arch', 'x86', 'boot', 'bzImage'));
-    const targets = (flags.kselftests ?? '').split(/[\s,]+/).filter(Boolean);
-    for (const t of targets) if (!TARGET_RE.test(t)) throw usageError(`bad kselftest target "${t}"`);
-    let names = flags.scenario ?? listScenarios().filter((n) => n !== KSELFTEST_SCENARIO);
-    if (targets.length && !names.includes(KSELFTEST_SCENARIO)) names = flags.scenario ? [...names, KSELFTEST_SCENARIO] : [KSELFTEST_SCENARIO];
-    if (!names.length) throw usageError('no scenario to run', 'Pass --scenario NAME or --kselftests TARGETS.');
-    const scenarios = [...new Set(names)].map((n) => loadScenario(n));
+    const { scenarios, targets } = selectRuns(listScenarios(), flags.scenario, parseTargets(flags.kselftests), (n) => loadScenario(n));
     const releaseFile = join(buildDir, 'include', 'config', 'kernel.release');
     const resultsDir = resolve(flags.results ?? join('kseries-results', tree.name, `selftest-${stamp()}`));
     const plan = planSelftest({

@@ -6,7 +6,7 @@
  *
  *   { "description": "...",
  *     "pmem": { "kind": "nvdimm", "sizeMiB": 1024, "node": "own" },   // or { "kind": "memmap", "sizeMiB": 512 }
- *     "memMiB": 2048, "cpus": 2, "reuseImage": false, "ktap": false,
+ *     "memMiB": 2048, "cpus": 2, "reuseImage": false, "ktap": false, "kselftests": ["dax"],
  *     "boots": [ { "script": "boot1.sh", "timeoutSec": 60, "pmem": { "node": 0 }, "append": ["memhp_default_state=online"] } ] }
  *
  * parseScenario() is pure: it validates and fills defaults, and lists every problem.
@@ -32,10 +32,13 @@ export interface Scenario {
   cpus: number;
   /** Keep the backing file of an earlier run of this scenario instead of a fresh one. */
   reuseImage: boolean;
+  /** kselftest TARGETS its scripts use (installed under /kseries/kselftest). */
+  kselftests: string[];
   boots: ScenarioBoot[];
 }
 
 export const SCENARIO_NAME_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const TARGET_RE = /^[A-Za-z0-9][A-Za-z0-9_./-]*$/;
 const SCRIPT_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.sh$/;
 const DEFAULT_PMEM: ScenarioPmem = { kind: 'nvdimm', sizeMiB: 1024, node: 'own', share: true };
 
@@ -88,7 +91,9 @@ export function parseScenario(name: string, json: unknown, files: readonly strin
   const errors: string[] = [];
   if (!SCENARIO_NAME_RE.test(name)) errors.push(`bad scenario name "${name}" (lower-case letters, digits, ".", "_", "-")`);
   if (!isObj(json)) throw usageError(`scenario ${name}: scenario.json must hold an object`);
-  unknownKeys(json, ['spdx', 'description', 'pmem', 'memMiB', 'cpus', 'reuseImage', 'ktap', 'boots'], 'scenario', errors);
+  unknownKeys(json, ['spdx', 'description', 'pmem', 'memMiB', 'cpus', 'reuseImage', 'ktap', 'kselftests', 'boots'], 'scenario', errors);
+  const kselftests = json.kselftests ?? [];
+  if (!Array.isArray(kselftests) || !kselftests.every((t) => typeof t === 'string' && TARGET_RE.test(t))) errors.push('kselftests: a list of kselftest TARGETS ("dax", "memory-hotplug")');
   const pmem = parsePmem(json.pmem, DEFAULT_PMEM, 'pmem', errors);
   const memMiB = intIn(json.memMiB, 2048, 256, 16384, 'memMiB', errors);
   const cpus = intIn(json.cpus, 2, 1, 16, 'cpus', errors);
@@ -127,5 +132,13 @@ export function parseScenario(name: string, json: unknown, files: readonly strin
   if (errors.length) {
     throw usageError(`scenario ${name} is invalid:\n  ${errors.join('\n  ')}`, 'Fix ci/scenarios/' + name + '/scenario.json.', { errors });
   }
-  return { name, description: (json.description as string | undefined) ?? '', memMiB, cpus, reuseImage: reuseImage as boolean, boots };
+  return {
+    name,
+    description: (json.description as string | undefined) ?? '',
+    memMiB,
+    cpus,
+    reuseImage: reuseImage as boolean,
+    kselftests: Array.isArray(kselftests) ? (kselftests as string[]) : [],
+    boots,
+  };
 }

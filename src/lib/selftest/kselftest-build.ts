@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import type { CommandSpec } from '../exec/runner.js';
 
-export const TARGET_RE = /^[A-Za-z0-9][A-Za-z0-9_./-]*$/;
+export { TARGET_RE } from '../scenario/scenario.js';
 
 /** `make O=BUILD headers`: kselftests compile against the tree's uapi headers, not /usr/include. */
 export function headersSpec(srcDir: string, buildDir: string): CommandSpec {

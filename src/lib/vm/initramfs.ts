@@ -59,7 +59,10 @@ export async function resolveInitramfsInputs(runner: Runner, s: InitramfsSources
     if (!src) throw infraError(`${b.name} not found in PATH: the guest needs it`, 'Run `kseries doctor --fix`.');
     return { src, path: b.path };
   });
-  const libraries = await sharedLibraries(runner, binaries.map((b) => b.src));
+  const kselftests = s.kselftestDir ? listTree(s.kselftestDir) : null;
+  // selftest programs built on the host are dynamic: their libraries come along too
+  const dynamicTests = (kselftests ?? []).filter((f) => f.link === undefined && f.mode & 0o111 && isStaticElf(f.src) === false).map((f) => f.src);
+  const libraries = await sharedLibraries(runner, [...binaries.map((b) => b.src), ...dynamicTests]);
   let modules: InitramfsInputs['modules'] = null;
   if (s.modulesDir) {
     if (!existsSync(join(s.modulesDir, 'modules.builtin'))) {
@@ -67,7 +70,6 @@ export async function resolveInitramfsInputs(runner: Runner, s: InitramfsSources
     }
     modules = { release: s.modulesDir.replace(/\/+$/, '').split('/').pop()!, files: listTree(s.modulesDir) };
   }
-  const kselftests = s.kselftestDir ? listTree(s.kselftestDir) : null;
   const scenarios = s.scenarios.map((sc) => ({ name: sc.name, files: listTree(sc.dir) }));
   return { busybox, applets, binaries, libraries, modules, kselftests, scenarios, init: initScript() };
 }

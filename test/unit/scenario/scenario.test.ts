@@ -11,7 +11,7 @@ describe('parseScenario', () => {
   it('fills defaults: a 1 GiB shared NVDIMM on its own node, 2 GiB RAM, 2 CPUs', () => {
     const s = parseScenario('x', { boots: [{ script: 'a.sh' }] }, files);
     expect(s).toEqual({
-      name: 'x', description: '', memMiB: 2048, cpus: 2, reuseImage: false,
+      name: 'x', description: '', memMiB: 2048, cpus: 2, reuseImage: false, kselftests: [],
       boots: [{ index: 1, script: 'a.sh', timeoutSec: 120, pmem: { kind: 'nvdimm', sizeMiB: 1024, node: 'own', share: true }, append: [], ktap: false }],
     });
   });
@@ -20,6 +20,10 @@ describe('parseScenario', () => {
     const s = parseScenario('x', { pmem: { sizeMiB: 512 }, ktap: true, boots: [{ script: 'a.sh', pmem: { node: 0 } }, { script: 'b.sh', pmem: null, ktap: false, append: ['memhp_default_state=online'] }] }, files);
     expect(s.boots[0]).toMatchObject({ pmem: { kind: 'nvdimm', sizeMiB: 512, node: 0, share: true }, ktap: true });
     expect(s.boots[1]).toMatchObject({ pmem: null, ktap: false, append: ['memhp_default_state=online'] });
+  });
+
+  it('names the kselftest targets its scripts use', () => {
+    expect(parseScenario('x', { kselftests: ['dax'], boots: [{ script: 'a.sh' }] }, files).kselftests).toEqual(['dax']);
   });
 
   it('accepts legacy memmap pmem', () => {
@@ -37,6 +41,7 @@ describe('parseScenario', () => {
     [{ pmem: { kind: 'memmap', node: 0 }, boots: [{ script: 'a.sh' }] }, /only for nvdimm/],
     [{ boots: [{ script: 'a.sh', append: ['a b'] }] }, /without blanks/],
     [{ bootz: [], boots: [{ script: 'a.sh' }] }, /unknown key "bootz"/],
+    [{ kselftests: ['a b'], boots: [{ script: 'a.sh' }] }, /kselftests: a list of kselftest TARGETS/],
     [{ boots: [{ script: 'a.sh', timeout: 5 }] }, /boots\[0\]: unknown key "timeout"/],
   ])('rejects %j', (json, re) => {
     expect(() => parseScenario('x', json, files)).toThrow(re);

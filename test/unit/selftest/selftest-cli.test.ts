@@ -31,6 +31,13 @@ describe('kseries selftest (CLI)', () => {
     expect(j.result.plan.scenarios[0].image).toContain(join(env.paths.cache, 'vm'));
   });
 
+  it('builds the kselftest targets a scenario declares', () => {
+    const r = runCli(['selftest', '--tree', 'k', '--build-dir', build, '--scenario', 'pmem-persistence', '--dry-run', '--json', '--results', join(env.root, 'res')]);
+    const j = JSON.parse(r.stdout);
+    expect(j.result.plan.kselftestDir).toBeNull();
+    expect(j.result.commands.prepare).toHaveLength(1);
+  });
+
   it.each([
     [['--tree', 'nope'], /nope/],
     [['--tree', 'k', '--scenario', 'no-such'], /unknown scenario "no-such"/],
