@@ -10,6 +10,7 @@
  * the kernel never reached userspace, or a script did not finish).
  */
 import { MARKER } from './init-script.js';
+import { parseMarkers } from './markers.js';
 import { isStamped, kernelText, matchSplat, type SplatKind } from './splats.js';
 
 export type ConsoleVerdictKind = 'ok' | SplatKind | 'boot-timeout' | 'test-timeout' | 'silent' | 'incomplete' | 'qemu-error';
@@ -157,11 +158,14 @@ export function analyzeConsole(text: string, end: VmEnd): ConsoleVerdict {
         summary: `boot timeout: userspace (/init) never started within ${secs(end.timeoutMs ?? end.elapsedMs)}; last console line: ${last}`,
       };
     }
+    const open = parseMarkers(norm).scripts.filter((x) => x.exit === null).pop();
+    const said = open?.output.split('\n').filter((l) => l.trim()).pop()?.trim();
+    const what = open ? `script ${open.name} did not finish` : '/init started but did not finish';
     return {
       ...base,
       verdict: 'test-timeout',
       exitClass: 'infra',
-      summary: `test timeout: /init started but its script did not finish within ${secs(end.timeoutMs ?? end.elapsedMs)}; last console line: ${last}`,
+      summary: `test timeout: ${what} within ${secs(end.timeoutMs ?? end.elapsedMs)}${said ? `; its last output line: ${said}` : ''}; last console line: ${last}`,
     };
   }
   if (!completed) {

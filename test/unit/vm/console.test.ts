@@ -22,7 +22,7 @@ describe('analyzeConsole over recorded boots', () => {
     ['lkdtm-exception', 'oops', 'check', /BUG: kernel NULL pointer dereference.*\(then panic\)/, ['oops', 'panic']],
     ['lkdtm-hung-task', 'hung-task', 'check', /INFO: task sh:\d+ blocked for more than 3 seconds/, ['hung-task']],
     ['lkdtm-softlockup', 'soft-lockup', 'check', /soft lockup - CPU#\d stuck for \d+s!/, ['soft-lockup']],
-    ['test-hang', 'test-timeout', 'infra', /test timeout: \/init started but its script did not finish within 12 s; last console line: sleeping forever/, []],
+    ['test-hang', 'test-timeout', 'infra', /test timeout: script hang did not finish within 12 s; its last output line: sleeping forever/, []],
     ['boot-cut', 'boot-timeout', 'infra', /boot timeout: userspace \(\/init\) never started within 1\.5 s/, []],
     ['silent', 'silent', 'infra', /kernel printed nothing.*only the firmware printed/, []],
   ];
