@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The toolchain a build uses: checked before make runs (a missing compiler is an
+ * infrastructure error naming the Debian package, not a build failure deep in the log)
+ * and recorded in metadata.json (the first line of each tool's --version).
+ */
+import { findInPath } from '../doctor/doctor.js';
+import { infraError, KseriesError } from '../errors.js';
+import type { Runner } from '../exec/runner.js';
+import { LLVM_PACKAGES, type ArchInfo } from './arches.js';
+import { compilerOf } from './plan.js';
+import type { BuildSpec } from './spec.js';
+
+export interface Toolchain {
+  make: string;
+  cc: string;
+  ld: string;
+  ccache: string | null;
+}
+
+/** The tools a spec needs, each with the package that provides it. */
+export function requiredTools(spec: Pick<BuildSpec, 'llvm' | 'crossCompile' | 'ccache'> & { arch: ArchInfo }): Array<{ role: keyof Toolchain; cmd: string; package: string }> {
+  const { cc, ld } = compilerOf(spec);
+  const tools: Array<{ role: keyof Toolchain; cmd: string; package: string }> = [{ role: 'make', cmd: 'make', package: 'make' }];
+  if (spec.llvm) {
+    tools.push({ role: 'cc', cmd: cc, package: LLVM_PACKAGES[0] }, { role: 'ld', cmd: ld, package: LLVM_PACKAGES[1] });
+  } else if (spec.crossCompile) {
+    tools.push({ role: 'cc', cmd: cc, package: spec.arch.gccPackage }, { role: 'ld', cmd: ld, package: spec.arch.gccPackage.replace(/^gcc-/, 'binutils-') });
+  } else {
+    tools.push({ role: 'cc', cmd: cc, package: 'gcc' }, { role: 'ld', cmd: ld, package: 'binutils' });
+  }
+  if (spec.ccache) tools.push({ role: 'ccache', cmd: 'ccache', package: 'ccache' });
+  return tools;
+}
+
+/** Tools of the spec that are not in PATH (a cheap check, also done for --dry-run). */
+export const missingTools = (spec: Parameters<typeof requiredTools>[0], pathEnv?: string) =>
+  requiredTools(spec).filter((t) => !findInPath(t.cmd, pathEnv));
+
+export function missingToolError(missing: Array<{ cmd: string; package: string }>, what: string) {
+  const pkgs = [...new Set(missing.map((m) => m.package))];
+  return infraError(
+    `${missing.map((m) => m.cmd).join(', ')} not found: needed to build ${what}`,
+    `Install ${pkgs.length > 1 ? 'them' : 'it'}: apt-get install ${pkgs.join(' ')}`,
+    { missing },
+  );
+}
+
+/** Runs `TOOL --version` for each tool and keeps the first line. */
+export async function probeToolchain(runner: Runner, spec: Parameters<typeof requiredTools>[0], what: string): Promise<Toolchain> {
+  const out: Toolchain = { make: '', cc: '', ld: '', ccache: null };
+  for (const t of requiredTools(spec)) {
+    let first = '';
+    try {
+      const r = await runner.run({ cmd: t.cmd, args: ['--version'], env: { LC_ALL: 'C' } });
+      first = `${r.stdout}\n${r.stderr}`.split('\n').find((l) => l.trim())?.trim() ?? '';
+      if (r.exitCode !== 0 && !first) throw missingToolError([t], what);
+    } catch (e) {
+      if (e instanceof KseriesError && e.kind === 'infra' && /command not found|could not be started/.test(e.message)) throw missingToolError([t], what);
+      throw e;
+    }
+    out[t.role] = first;
+  }
+  return out;
+}
