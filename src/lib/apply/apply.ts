@@ -103,8 +103,9 @@ export function pickRecord(paths: StatePaths, tree: string, series: string | und
 }
 
 export async function continueTree(paths: StatePaths, tree: TreeRecord, series: string | undefined, exec: ExecOptions = {}): Promise<ApplyReport> {
-  const rec = pickRecord(paths, tree.name, series, (r) => r.report.status === 'conflict', 'parked on a conflict');
-  if (!rec || rec.report.status !== 'conflict') throw usageError(`nothing to continue: no conflict is parked for tree ${tree.name}${series ? ` and series ${series}` : ''}`);
+  const parked = (r: ApplyRecord) => r.report.status === 'conflict' || r.report.status === 'interrupted';
+  const rec = pickRecord(paths, tree.name, series, parked, 'parked');
+  if (!rec || !parked(rec)) throw usageError(`nothing to continue: no conflict is parked for tree ${tree.name}${series ? ` and series ${series}` : ''}`);
   return resumeApply(rec, paths, exec);
 }
 

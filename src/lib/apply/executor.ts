@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { onCleanup } from '../cli/interrupt.js';
-import { checkError, infraError, usageError } from '../errors.js';
-import { Git } from '../git/git.js';
+import { checkError, infraError, InterruptedError, usageError } from '../errors.js';
+import { Git, type GitRunOptions } from '../git/git.js';
 import type { StatePaths } from '../paths.js';
 import { parsePatchFile } from '../series/patch-file.js';
 import { readWorkspace, treeWorktreeDir, writeWorkspace } from '../workspace.js';
@@ -19,13 +19,13 @@ import { amAbortArgs, amContinueArgs, amSkipArgs, C_LOCALE, committerEnv } from 
 import { amStep, type ApplyPlan, type Step } from './plan.js';
 import type { ApplyReport, PatchResult } from './report.js';
 import { removeRecord, writeRecord, type ApplyRecord } from './state.js';
-import { addWorktree, amInProgress, removeWorktree, unmergedFiles } from './worktree.js';
+import { addWorktree, amInProgress, clearAm, removeWorktree, unmergedFiles } from './worktree.js';
 
 export interface ExecOptions {
   onStep?: (msg: string) => void;
 }
 
-const head = async (g: Git) => (await g.ok(['rev-parse', 'HEAD'])).trim();
+const head = async (g: Git, opts: GitRunOptions = {}) => (await g.ok(['rev-parse', 'HEAD'], opts)).trim();
 
 /** Drops current.json when it points at a worktree that is going away. */
 export function forgetWorkspaceAt(paths: StatePaths, tree: string, dir: string): void {
@@ -36,7 +36,7 @@ export function forgetWorkspaceAt(paths: StatePaths, tree: string, dir: string):
 function finish(paths: StatePaths, rec: ApplyRecord): void {
   const r = rec.report;
   writeRecord(paths, rec);
-  if (r.status !== 'conflict' && r.head) {
+  if (r.status !== 'conflict' && r.status !== 'interrupted' && r.head) {
     writeWorkspace(paths, {
       tree: r.tree,
       srcDir: r.worktree,
@@ -54,6 +54,10 @@ function settleLadder(r: ApplyReport): void {
   const usedBase = r.base.ladder.find((x) => x.step === 'base-commit')?.result === 'used';
   const any3 = r.patches.some((p) => p.status === '3way');
   const rung3 = r.base.ladder.find((x) => x.step === '3way');
+  if (r.status === 'interrupted') {
+    r.base.step = null;
+    return;
+  }
   if (r.status === 'conflict') {
     r.base.step = null;
     const rungRef = r.base.ladder.find((x) => x.step === 'ref');
@@ -156,6 +160,7 @@ async function runPatches(rec: ApplyRecord, steps: AmStep[], opts: ExecOptions):
       worktree: r.worktree,
       branch: r.branch,
       head: await head(wt),
+      next: p.index,
       resolve: noMerge
         ? `cd ${r.worktree} && git am --show-current-patch=diff | git apply --reject; fix the *.rej hunks, git add the files, rm the *.rej files`
         : `cd ${r.worktree}, fix the conflict markers, git add the files`,
@@ -246,55 +251,96 @@ async function upstreamBase(repo: Git, seriesBase: string | null, base: string):
   return r.exitCode === 0 ? seriesBase : null;
 }
 
-/** Resumes a parked conflict after the user resolved it (or dropped the patch). */
+/** Resumes a parked conflict after the user resolved it (or dropped the patch), or a run interrupted by Ctrl-C. */
 export async function resumeApply(rec: ApplyRecord, paths: StatePaths, opts: ExecOptions = {}): Promise<ApplyReport> {
   const started = Date.now();
   const r = rec.report;
-  if (r.status !== 'conflict' || !r.parked || !r.conflict) throw usageError(`series ${r.series.base} on ${r.tree} is not parked on a conflict`);
+  if ((r.status !== 'conflict' && r.status !== 'interrupted') || !r.parked) throw usageError(`series ${r.series.base} on ${r.tree} is not parked`);
   if (!existsSync(r.worktree)) throw usageError(`the parked worktree ${r.worktree} is gone`, `Start again: kseries apply --tree ${r.tree} --series ${r.series.base} --abort, then apply.`);
   const wt = new Git(r.worktree);
-  const idx = r.conflict.patch.index;
-  const p = rec.patches[idx - 1];
-  const res = r.patches[idx - 1];
-  if (await amInProgress(wt)) {
-    const unmerged = await unmergedFiles(wt);
-    if (unmerged.length) {
-      throw checkError(`still unresolved in ${r.worktree}: ${unmerged.join(', ')}`, `Fix them, git add them, then: ${r.parked.continue}`, { unresolved: unmerged });
-    }
-    const withMarkers = r.conflict.files
-      .filter((f) => existsSync(join(r.worktree, f.path)) && hasConflictMarkers(readFileSync(join(r.worktree, f.path), 'utf8')))
-      .map((f) => f.path);
-    if (withMarkers.length) {
-      throw checkError(`conflict markers are still in ${withMarkers.join(', ')}`, `Edit them out, git add, then: ${r.parked.continue}`, { unresolved: withMarkers });
-    }
-    const c = await wt.run(amContinueArgs(), { env: committerEnv(p.date) });
-    if (c.exitCode !== 0) {
-      const msg = `${c.stdout}\n${c.stderr}`;
-      if (/did you forget to use 'git add'/.test(msg)) {
-        throw checkError(`nothing was staged for patch ${idx} in ${r.worktree}`, `git add the resolved files (or drop the patch with git am --skip there), then: ${r.parked.continue}`);
-      }
-      throw checkError(`git am --continue failed in ${r.worktree}: ${msg.trim().split('\n').slice(-3).join(' ')}`, `Fix it there, then: ${r.parked.continue}`);
-    }
-    res.status = 'resolved';
-    res.commit = await head(wt);
+  let from: number;
+  if (r.status === 'interrupted') {
+    from = r.parked.next;
   } else {
-    const now = await head(wt);
-    if (now === r.parked.head) {
-      res.status = 'skipped';
-    } else {
-      const anc = await wt.run(['merge-base', '--is-ancestor', r.parked.head, now]);
-      if (anc.exitCode !== 0) throw usageError(`${r.branch} no longer contains ${r.parked.head.slice(0, 12)}`, `Start again: ${r.parked.abort}`);
-      res.status = 'resolved';
-      res.commit = now;
-    }
+    await settleParkedPatch(rec, wt);
+    from = r.parked.next + 1;
   }
   r.status = 'applied';
   r.conflict = null;
   r.parked = null;
-  await runPatches(rec, rec.patches.filter((x) => x.index > idx).map((x) => amStep(r.worktree, x) as AmStep), opts);
+  try {
+    await runPatches(rec, rec.patches.filter((x) => x.index >= from).map((x) => amStep(r.worktree, x) as AmStep), opts);
+  } catch (err) {
+    if (err instanceof InterruptedError) await parkInterrupted(rec, wt, paths);
+    throw err;
+  }
   settleLadder(r);
   if (r.status === 'applied' && !r.base.step) r.base.step = 'ref';
   r.durationMs += Date.now() - started;
   finish(paths, rec);
   return r;
+}
+
+/** The conflicting patch after the user's work: resolved (am --continue) or dropped (HEAD did not move). */
+async function settleParkedPatch(rec: ApplyRecord, wt: Git): Promise<void> {
+  const r = rec.report;
+  const parked = r.parked!;
+  const idx = parked.next;
+  const p = rec.patches[idx - 1];
+  const res = r.patches[idx - 1];
+  if (await amInProgress(wt)) {
+    const unmerged = await unmergedFiles(wt);
+    if (unmerged.length) {
+      throw checkError(`still unresolved in ${r.worktree}: ${unmerged.join(', ')}`, `Fix them, git add them, then: ${parked.continue}`, { unresolved: unmerged });
+    }
+    const withMarkers = (r.conflict?.files ?? [])
+      .filter((f) => existsSync(join(r.worktree, f.path)) && hasConflictMarkers(readFileSync(join(r.worktree, f.path), 'utf8')))
+      .map((f) => f.path);
+    if (withMarkers.length) {
+      throw checkError(`conflict markers are still in ${withMarkers.join(', ')}`, `Edit them out, git add, then: ${parked.continue}`, { unresolved: withMarkers });
+    }
+    const c = await wt.run(amContinueArgs(), { env: committerEnv(p.date) });
+    if (c.exitCode !== 0) {
+      const msg = `${c.stdout}\n${c.stderr}`;
+      if (/did you forget to use 'git add'/.test(msg)) {
+        throw checkError(`nothing was staged for patch ${idx} in ${r.worktree}`, `git add the resolved files (or drop the patch with git am --skip there), then: ${parked.continue}`);
+      }
+      throw checkError(`git am --continue failed in ${r.worktree}: ${msg.trim().split('\n').slice(-3).join(' ')}`, `Fix it there, then: ${parked.continue}`);
+    }
+    res.status = 'resolved';
+    res.commit = await head(wt);
+    return;
+  }
+  const now = await head(wt);
+  if (now === parked.head) {
+    res.status = 'skipped';
+    return;
+  }
+  const anc = await wt.run(['merge-base', '--is-ancestor', parked.head, now]);
+  if (anc.exitCode !== 0) throw usageError(`${r.branch} no longer contains ${parked.head.slice(0, 12)}`, `Start again: ${parked.abort}`);
+  res.status = 'resolved';
+  res.commit = now;
+}
+
+/** Ctrl-C during --continue: drop the half-run git am, keep the patches done, and record where to resume. */
+async function parkInterrupted(rec: ApplyRecord, wt: Git, paths: StatePaths): Promise<void> {
+  const r = rec.report;
+  const quiet = { ignoreInterrupt: true, env: C_LOCALE };
+  await clearAm(wt);
+  for (const p of r.patches) if (p.status === 'conflict') p.status = 'pending';
+  const next = r.patches.find((p) => p.status === 'pending')?.index ?? r.patches.length + 1;
+  const sel = `--tree ${r.tree} --series ${r.series.base}`;
+  r.status = 'interrupted';
+  r.conflict = null;
+  r.parked = {
+    worktree: r.worktree,
+    branch: r.branch,
+    head: await head(wt, quiet),
+    next,
+    resolve: 'nothing to resolve: the run was interrupted',
+    continue: `kseries apply ${sel} --continue`,
+    abort: `kseries apply ${sel} --abort`,
+  };
+  settleLadder(r);
+  writeRecord(paths, rec);
 }

@@ -106,9 +106,11 @@ export function planApply(f: ApplyFacts): ApplyPlan {
   const ex = f.existing;
   const rec = ex.record;
   const abortHint = `kseries apply --tree ${f.tree.name} --series ${f.choice.base} --abort`;
-  if (rec && rec.report.status === 'conflict' && (ex.worktreeExists || ex.branchHead)) {
+  if (rec && (rec.report.status === 'conflict' || rec.report.status === 'interrupted') && (ex.worktreeExists || ex.branchHead)) {
     throw usageError(
-      `series ${f.choice.base} is parked on a conflict in ${rec.report.worktree} (patch ${rec.report.conflict?.patch.index}: ${rec.report.conflict?.patch.subject})`,
+      rec.report.status === 'conflict'
+        ? `series ${f.choice.base} is parked on a conflict in ${rec.report.worktree} (patch ${rec.report.conflict?.patch.index}: ${rec.report.conflict?.patch.subject})`
+        : `series ${f.choice.base} was interrupted in ${rec.report.worktree} before patch ${rec.report.parked?.next}`,
       `Resolve it there and run: kseries apply --tree ${f.tree.name} --continue; or drop it: ${abortHint}`,
     );
   }
@@ -118,6 +120,7 @@ export function planApply(f: ApplyFacts): ApplyPlan {
   const sameApply =
     rec &&
     rec.report.status !== 'conflict' &&
+    rec.report.status !== 'interrupted' &&
     rec.report.series.hash === f.series.hash &&
     rec.report.base.commit === commit &&
     ex.worktreeExists &&

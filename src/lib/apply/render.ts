@@ -32,12 +32,15 @@ function renderConflictFile(f: ConflictFile): string[] {
 export function renderApplyReport(r: ApplyReport): string {
   const out: string[] = [];
   const c = summaryCounts(r);
-  const head =
-    r.status === 'conflict'
-      ? `tree ${r.tree}: series ${r.series.base} CONFLICT at patch ${r.conflict?.patch.index}/${r.series.patches}`
-      : r.status === 'already-applied'
-        ? `tree ${r.tree}: series ${r.series.base} already applied (${r.branch} at ${r.head?.slice(0, 12)})`
-        : `tree ${r.tree}: series ${r.series.base} applied: ${c.clean} clean, ${c['3way']} by 3-way merge, ${c['already-upstream']} already upstream${c.resolved ? `, ${c.resolved} resolved` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+  let head: string;
+  if (r.status === 'conflict') head = `tree ${r.tree}: series ${r.series.base} CONFLICT at patch ${r.conflict?.patch.index}/${r.series.patches}`;
+  else if (r.status === 'interrupted') head = `tree ${r.tree}: series ${r.series.base} interrupted before patch ${r.parked?.next}/${r.series.patches}`;
+  else if (r.status === 'already-applied') head = `tree ${r.tree}: series ${r.series.base} already applied (${r.branch} at ${r.head?.slice(0, 12)})`;
+  else {
+    head =
+      `tree ${r.tree}: series ${r.series.base} applied: ${c.clean} clean, ${c['3way']} by 3-way merge, ${c['already-upstream']} already upstream` +
+      `${c.resolved ? `, ${c.resolved} resolved` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+  }
   out.push(head);
   out.push(`  base: ${r.base.commit.slice(0, 12)} via ${r.base.step ?? 'none'} (target ${r.target.ref} = ${r.target.commit.slice(0, 12)}${r.target.kernel ? `, Linux ${r.target.kernel}` : ''})`);
   for (const p of r.patches) {

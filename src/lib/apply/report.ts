@@ -81,6 +81,8 @@ export interface ParkedState {
   branch: string;
   /** The commit before the conflicting patch. */
   head: string;
+  /** The patch to resume at: the conflicting one, or the first not yet applied after a Ctrl-C. */
+  next: number;
   /** Shell commands for the user. */
   resolve: string;
   continue: string;
@@ -97,7 +99,8 @@ export interface LadderRung {
 export interface ApplyReport {
   tree: string;
   repo: string;
-  status: 'applied' | 'already-applied' | 'conflict';
+  /** interrupted: Ctrl-C during --continue; the patches done so far stay, --continue resumes. */
+  status: 'applied' | 'already-applied' | 'conflict' | 'interrupted';
   series: {
     base: string;
     dir: string;

@@ -6,20 +6,20 @@
  */
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { Git } from '../git/git.js';
+import { Git, type GitRunOptions } from '../git/git.js';
 import { infraError } from '../errors.js';
 import { C_LOCALE, PINNED_CONFIG, worktreeAddArgs } from './git-args.js';
 
-export async function worktreePaths(repo: Git): Promise<string[]> {
-  const r = await repo.run(['worktree', 'list', '--porcelain']);
+export async function worktreePaths(repo: Git, opts: GitRunOptions = {}): Promise<string[]> {
+  const r = await repo.run(['worktree', 'list', '--porcelain'], opts);
   return r.stdout
     .split('\n')
     .filter((l) => l.startsWith('worktree '))
     .map((l) => l.slice('worktree '.length));
 }
 
-export async function branchHead(repo: Git, branch: string): Promise<string | null> {
-  const r = await repo.run(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
+export async function branchHead(repo: Git, branch: string, opts: GitRunOptions = {}): Promise<string | null> {
+  const r = await repo.run(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], opts);
   return r.exitCode === 0 ? r.stdout.trim() : null;
 }
 
@@ -35,11 +35,11 @@ export async function addWorktree(repo: Git, dir: string, branch: string, commit
  */
 export async function removeWorktree(repo: Git, dir: string, branch: string): Promise<void> {
   const opts = { ignoreInterrupt: true, env: C_LOCALE };
-  if ((await worktreePaths(repo)).includes(dir)) await repo.run([...PINNED_CONFIG, 'worktree', 'remove', '--force', '--force', dir], opts);
+  if ((await worktreePaths(repo, opts)).includes(dir)) await repo.run([...PINNED_CONFIG, 'worktree', 'remove', '--force', '--force', dir], opts);
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   const common = (await repo.run(['rev-parse', '--path-format=absolute', '--git-common-dir'], opts)).stdout.trim();
   if (common) forgetWorktreeAdmin(common, dir);
-  if (await branchHead(repo, branch)) await repo.run(['update-ref', '-d', `refs/heads/${branch}`], opts);
+  if (await branchHead(repo, branch, opts)) await repo.run(['update-ref', '-d', `refs/heads/${branch}`], opts);
   // drop now-empty refs/heads/kseries/<base>/ directories git may leave behind
   if (common) {
     let d = dirname(join(common, 'refs', 'heads', branch));
@@ -64,13 +64,27 @@ function forgetWorktreeAdmin(common: string, dir: string): void {
   if (readdirSync(admin).length === 0) rmdirSync(admin);
 }
 
-/** The am state directory of a worktree (rebase-apply), and whether a `git am` is in progress there. */
-export async function amInProgress(wt: Git): Promise<boolean> {
-  const r = await wt.run(['rev-parse', '--git-path', 'rebase-apply']);
-  if (r.exitCode !== 0) return false;
+/** The am state directory of a worktree (rebase-apply), or null when git cannot say. */
+async function amStateDir(wt: Git, opts: GitRunOptions = {}): Promise<string | null> {
+  const r = await wt.run(['rev-parse', '--git-path', 'rebase-apply'], opts);
+  if (r.exitCode !== 0) return null;
   const p = r.stdout.trim();
-  const abs = isAbsolute(p) ? p : join(wt.dir, p);
-  return existsSync(join(abs, 'applying')) || existsSync(join(abs, 'patch'));
+  return isAbsolute(p) ? p : join(wt.dir, p);
+}
+
+/** Is a `git am` in progress in the worktree (stopped on a patch)? */
+export async function amInProgress(wt: Git, opts: GitRunOptions = {}): Promise<boolean> {
+  const d = await amStateDir(wt, opts);
+  return !!d && (existsSync(join(d, 'applying')) || existsSync(join(d, 'patch')));
+}
+
+/** Ends whatever `git am` left behind, including a session killed half-way (git calls that a stray directory). */
+export async function clearAm(wt: Git): Promise<void> {
+  const opts = { ignoreInterrupt: true, env: C_LOCALE };
+  const d = await amStateDir(wt, opts);
+  if (!d || !existsSync(d)) return;
+  await wt.run([...PINNED_CONFIG, 'am', '--abort'], opts);
+  if (existsSync(d)) rmSync(d, { recursive: true, force: true });
 }
 
 export async function unmergedFiles(wt: Git): Promise<string[]> {

@@ -68,10 +68,10 @@ function prepareOutput(dir: string, source: LoadedSeries, force: boolean): void 
 
 export async function exportSeries(paths: StatePaths, tree: TreeRecord, opts: ExportOptions): Promise<ExportResult> {
   if (!parseBase(opts.as)) throw usageError(`--as ${opts.as}: give a kernel base like v6.12`);
-  const rec = pickRecord(paths, tree.name, opts.series, (r) => r.report.status !== 'conflict', 'applied');
+  const rec = pickRecord(paths, tree.name, opts.series, (r) => r.report.status !== 'conflict' && r.report.status !== 'interrupted', 'applied');
   if (!rec) throw usageError(`tree ${tree.name} has no applied series to export`, `Apply one first: kseries apply --tree ${tree.name} (or kseries rebase --tree ${tree.name} --onto REF)`);
   const r = rec.report;
-  if (r.status === 'conflict') throw usageError(`series ${r.series.base} on ${tree.name} is parked on a conflict`, `Resolve it and run: kseries apply --tree ${tree.name} --continue`);
+  if (r.status === 'conflict' || r.status === 'interrupted') throw usageError(`series ${r.series.base} on ${tree.name} is parked (${r.status})`, `Resolve it and run: kseries apply --tree ${tree.name} --continue`);
   const wt = new Git(r.worktree);
   if (!existsSync(r.worktree)) throw usageError(`the worktree ${r.worktree} is gone`, `Apply again: kseries apply --tree ${tree.name}`);
   if (await amInProgress(wt)) throw usageError(`a git am is in progress in ${r.worktree}`, `Finish it, then: kseries apply --tree ${tree.name} --continue`);
