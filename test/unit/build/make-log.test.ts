@@ -52,6 +52,71 @@ describe('recorded kernel logs (Debian 6.1.192, gcc 12, O= builds)', () => {
   });
 });
 
+describe('recorded kernel logs of the series with W=1, and failures (incremental builds in one O= dir)', () => {
+  it('the full W=1 build: 1091 objects, 235 warnings (197 kernel-doc), none in a file the series touches', () => {
+    const r = parseMakeLog(read('k61-series-w1-gcc12.log'), MINE);
+    expect(summary(r)).toEqual({ compiled: 1091, linked: true, warnings: 235, errors: 0, first: null });
+    const byFlag: Record<string, number> = {};
+    for (const w of r.warnings) byFlag[w.flag ?? '-'] = (byFlag[w.flag ?? '-'] ?? 0) + 1;
+    expect(byFlag).toEqual({
+      'kernel-doc': 197,
+      '-Wmissing-prototypes': 29,
+      '-Woverride-init': 4,
+      '-Wsuggest-attribute=format': 3,
+      '-Wunused-but-set-variable': 1,
+      '-Wunused-const-variable=': 1,
+    });
+    const series = ['mm/memory_hotplug.c', 'drivers/base/memory.c', 'include/linux/memory.h', 'include/linux/memory_hotplug.h', 'drivers/dax/bus.c', 'drivers/dax/kmem.c', 'drivers/dax/kmem_persist.c', 'drivers/dax/kmem_persist_blk.c'];
+    expect(r.warnings.filter((w) => series.includes(w.rel!))).toEqual([]);
+    expect(r.warnings.filter((w) => w.rel!.startsWith('drivers/dax/')).map((w) => `${w.rel}:${w.line} ${w.flag}`)).toEqual([
+      'drivers/dax/super.c:345 -Wmissing-prototypes',
+      'drivers/dax/super.c:486 kernel-doc',
+      'drivers/dax/device.c:399 -Wmissing-prototypes',
+    ]);
+    // every warning is filed under the unit being compiled
+    expect(r.warnings.every((w) => w.unit === w.rel)).toBe(true);
+  });
+
+  it('a compile error in a series file: the first error, not the W=1 warning before it, nor -Werror=return-type after it', () => {
+    const r = parseMakeLog(read('k61-error-compile-w1.log'), MINE);
+    expect(summary(r)).toEqual({
+      compiled: 1,
+      linked: false,
+      warnings: 1,
+      errors: 2,
+      first: 'compiler drivers/dax/kmem_persist.c:718: ‘kseries_fixture_undeclared’ undeclared (first use in this function); did you mean ‘kseries_fixture_broken’?',
+    });
+    expect(r.errors[1]).toMatchObject({ line: 719, flag: '-Wreturn-type', severity: 'error' });
+    expect(r.firstError!.context).toHaveLength(6);
+    expect(r.makeErrors.map((e) => [e.level, e.target, e.code])).toEqual([
+      [4, 'drivers/dax/kmem_persist.o', 1],
+      [3, 'drivers/dax', 2],
+      [2, 'drivers', 2],
+      [1, '.', 2],
+      [0, '__sub-make', 2],
+    ]);
+  });
+
+  it('a link error: the object and function, the undefined symbol', () => {
+    const r = parseMakeLog(read('k61-error-link.log'), MINE);
+    expect(summary(r)).toEqual({
+      compiled: 3,
+      linked: true,
+      warnings: 0,
+      errors: 1,
+      first: "linker drivers/dax/kmem.o:-: undefined reference to `kseries_fixture_missing' (in kseries_fixture_link, kmem.c:(.text+0x57f))",
+    });
+    expect(r.firstError).toMatchObject({ file: '/tmp/kb/o-w1/drivers/dax/kmem.o', logLine: 19 });
+    expect(r.makeErrors[0]).toMatchObject({ level: 2, target: 'vmlinux', recipe: '/tmp/kb/src/scripts/Makefile.vmlinux:34' });
+  });
+
+  it('a modpost error: the undefined symbol and the module', () => {
+    const r = parseMakeLog(read('k61-error-modpost.log'), MINE);
+    expect(r.firstError).toMatchObject({ tool: 'modpost', rel: 'drivers/thermal/intel/x86_pkg_temp_thermal.ko', message: '"kseries_fixture_missing" [drivers/thermal/intel/x86_pkg_temp_thermal.ko] undefined!', logLine: 16 });
+    expect(r.makeErrors[0]).toMatchObject({ level: 2, target: 'Module.symvers', code: 1 });
+  });
+});
+
 describe('recorded fixture-tree log (tiny kbuild look-alike, real gcc 12)', () => {
   it('a compile error: first error located at file:line:col with the function line, the excerpt and the note', () => {
     const r = parseMakeLog(read('fake-broken-gcc12.log'), FAKE);
