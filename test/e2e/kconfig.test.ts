@@ -7,6 +7,8 @@
  * --bare` in the test's temp dir and registered there as a git tree. The clone keeps
  * the original read-only: the detached worktree kconfig creates for a git tree is
  * registered in the clone, not in the original's .git.
+ * 6.1 + series: a kseries/v6.1/* branch of that repository that has the series applied, when
+ * there is one (the persistence symbols exist there; skipped otherwise).
  * 6.12: a git repository built once from /work/ref/linux-source-6.12 (GIT_DIR outside
  * that read-only tree, ~1 min), cached in /tmp/kseries-e2e and reused by later runs.
  */
@@ -170,6 +172,58 @@ describe.skipIf(!existsSync(join(K61_SOURCE, '.git')))('kseries kconfig apply on
     const r = await kseries(['kconfig', 'apply', '--tree', 'k61', '--fragment', f, '--profile', 'online']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('dropped: CONFIG_MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE=y (from online612) -> (absent): no such symbol in this tree');
+  });
+});
+
+/** A branch of the lead's 6.1 repository with the series applied (kseries/v6.1/...), if there is one yet. */
+async function seriesBranch(): Promise<string | null> {
+  if (!existsSync(join(K61_SOURCE, '.git'))) return null;
+  const refs = (await run('git', ['for-each-ref', '--format=%(refname:short)', 'refs/heads/kseries/v6.1/'], K61_SOURCE)).split('\n').filter(Boolean);
+  for (const ref of refs) {
+    const kconfig = await run('git', ['show', `${ref}:drivers/dax/Kconfig`], K61_SOURCE).catch(() => '');
+    if (/^config DEV_DAX_KMEM_PERSIST$/m.test(kconfig) && /^config DEV_DAX_KMEM_BLK$/m.test(kconfig)) return ref;
+  }
+  return null;
+}
+
+describe('kseries kconfig apply on 6.1 with the series applied (real tree)', () => {
+  let env: IsolatedEnv | undefined;
+  let ref: string | null = null;
+
+  beforeAll(async () => {
+    ref = await seriesBranch();
+    if (!ref) return;
+    env = isolate('kseries-e2e-kconfig-series-');
+    const clone = join(env.root, 'k61.git');
+    await run('git', ['clone', '-q', '--shared', '--bare', K61_SOURCE, clone]);
+    const add = await kseries(['tree', 'add', 'k61s', '--source', clone, '--ref', ref]);
+    expect(add.code).toBe(0);
+  });
+  afterAll(() => cleanup(env));
+
+  it('both persistence types and the series\' dax selftest config hold', async (ctx) => {
+    if (!ref) return ctx.skip(); // no kseries/v6.1/* branch with the series in the lead's repository yet
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61s', '--persist', 'none,blk', '--selftests', 'memory-hotplug,dax', '--json']);
+    expect(r.code).toBe(0);
+    const out = json(r.stdout);
+    expect(out.result.report.summary).toMatchObject({ dropped: 0, unknownNotSet: 0 });
+    expect(out.result.report.layers.map((l: { name: string }) => l.name)).toEqual([
+      'platform-qemu-x86_64',
+      'feature-dax-kmem',
+      'persist-none',
+      'persist-blk',
+      'selftest-memory-hotplug',
+      'selftest-dax',
+    ]);
+    expect(statusOf(out.result.report)).toMatchObject({ DEV_DAX_KMEM_PERSIST: 'ok', DEV_DAX_KMEM_BLK: 'ok' });
+  });
+
+  it('a persistence type without NUMA: exit 1, naming NUMA', async (ctx) => {
+    if (!ref) return ctx.skip();
+    const f = fragment(env!, 'nonuma', ['# CONFIG_NUMA is not set']);
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61s', '--persist', 'none', '--fragment', f, '--profile', 'nonuma']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^dropped: CONFIG_DEV_DAX_KMEM_PERSIST=y \(from persist-none\) -> \(absent\): depends on .*NUMA.*; unmet: .*NUMA \(=n; "not set" requested by nonuma\)/m);
   });
 });
 
