@@ -45,7 +45,7 @@ export default class Build extends KseriesCommand {
     jobs: Flags.integer({ char: 'j', min: 1, summary: 'Parallel jobs (make -jN); default: the number of CPUs.' }),
     arch: Flags.string({ default: 'x86_64', options: ARCH_NAMES, summary: 'Target architecture; cross-compiled when the host differs.' }),
     llvm: Flags.boolean({ summary: 'Build with clang and the LLVM tools (LLVM=1).' }),
-    ccache: Flags.boolean({ summary: 'Run the compilers under ccache (when it is installed).' }),
+    ccache: Flags.boolean({ summary: 'Run the compilers under ccache (when it is installed); switching it on or off rebuilds everything once.' }),
     W1: Flags.boolean({ summary: 'Extra warnings (make W=1), as maintainers build.' }),
     targets: Flags.string({ summary: 'Comma-separated make targets (default: the boot image, and modules when CONFIG_MODULES=y).' }),
     profile: Flags.string({ default: 'default', summary: 'Build profile: the build directory is <cache>/build/<tree>/<arch>-<profile>.' }),

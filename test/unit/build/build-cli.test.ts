@@ -5,6 +5,7 @@
  * executor, the exit codes, the first error located in the broken variant, the log and
  * metadata files, --each-commit and --warnings-delta on a fixture series.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findInPath } from '../../../src/lib/doctor/doctor.js';
@@ -169,6 +170,31 @@ describe('kseries build (fixture tree)', () => {
     expect(r.code).toBe(3);
     expect(json(r.stdout).error.message).toMatch(/time limit of 1 s/);
   }, 40_000);
+
+  it('Ctrl-C stops make and exits 130; the log of the run stays', async () => {
+    setup([{ subject: 'build: slow', files: { Makefile: FAKE_MAKEFILE.replace('\t@echo "  LD      vmlinux"', '\t@sleep 30') } }]);
+    const bin = new URL('../../../bin/run.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'build', '--tree', 'k', '-j2'], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const t = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(join(buildDir, 'build.log')) && readFileSync(join(buildDir, 'build.log'), 'utf8').includes('  CC      drivers/dax/bus.o')) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 100);
+      child.on('close', (c) => {
+        clearInterval(poll);
+        resolve(c);
+      });
+    });
+    expect(code).toBe(130);
+    expect(Date.now() - t).toBeLessThan(20_000);
+    expect(stderr).toContain('interrupted');
+    expect(readFileSync(join(buildDir, 'build.log'), 'utf8')).toContain('# reproduce: make');
+  }, 30_000);
 
   it.skipIf(!findInPath('ccache'))('--ccache: CC and HOSTCC under ccache, CCACHE_DIR in the cache dir, its version recorded', () => {
     setup();
