@@ -12,6 +12,8 @@ import { recordsOf } from '../../src/lib/apply/state.js';
 import { KseriesError } from '../../src/lib/errors.js';
 import { ExecaRunner } from '../../src/lib/exec/runner.js';
 import { addTree } from '../../src/lib/trees/import.js';
+import { removeTree } from '../../src/lib/trees/remove.js';
+import { statePaths } from '../../src/lib/paths.js';
 import type { TreeRecord } from '../../src/lib/trees/registry.js';
 import { readWorkspace, seriesWorktreeDir } from '../../src/lib/workspace.js';
 import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
@@ -299,6 +301,24 @@ describe('apply: idempotence, dry run, the user checkout', () => {
     await abortTree(env.paths, t, undefined);
     await abortTree(env.paths, new (await import('../../src/lib/trees/registry.js')).Registry(env.paths).get('c'), undefined);
     expect(userState(fx.repo)).toEqual(before);
+  });
+});
+
+describe('apply: two state directories on one repository (another user, an isolated test)', () => {
+  it('the same tree name elsewhere neither takes over nor removes our branch and worktree', async () => {
+    const mine = await add('k', 'main');
+    const r = await apply(mine);
+    const other = statePaths(process.env, { data: join(env.root, 'other-state'), cache: join(env.root, 'other-cache') });
+    const theirs = await addTree(new ExecaRunner(), other, { name: 'k', source: fx.repo, ref: 'main' });
+    await expectKseriesError(applyTree(other, theirs, { patchesRoot: fx.patches }), 'usage', /already exists but kseries has no record of it/);
+    const removed = await removeTree(other, 'k');
+    expect(removed.removed).toEqual([]);
+    expect(gitSync(fx.repo, ['rev-parse', 'refs/heads/kseries/v6.1/k']).trim()).toBe(r.head);
+    expect(existsSync(r.worktree)).toBe(true);
+    // our own remove does take them
+    const ours = await removeTree(env.paths, 'k');
+    expect(ours.removed).toEqual([r.worktree, 'refs/heads/kseries/v6.1/k']);
+    expect(gitSync(fx.repo, ['branch', '--list', 'kseries/*'])).toBe('');
   });
 });
 

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordsOf } from '../apply/state.js';
 import { Git } from '../git/git.js';
 import { worktreeRoot, type StatePaths } from '../paths.js';
 import { Registry, type TreeRecord } from './registry.js';
 
 /**
  * Unregisters a tree. Repositories kseries created (imports, clones) are deleted; for a
- * user's own git tree only kseries' worktrees and refs/heads/kseries/…/NAME branches go.
+ * user's own git tree only the worktrees under this state directory and the
+ * refs/heads/kseries/… branches this state made go.
  */
 export async function removeTree(paths: StatePaths, name: string, opts: { keepFiles?: boolean } = {}): Promise<{ tree: TreeRecord; removed: string[] }> {
   const registry = new Registry(paths);
@@ -16,23 +18,31 @@ export async function removeTree(paths: StatePaths, name: string, opts: { keepFi
   const wtDir = join(worktreeRoot(paths), name);
   const git = new Git(tree.repo);
   if (existsSync(tree.repo) && (await git.isRepo())) {
+    // Branches are ours only when our own state says so: checked out in one of our worktrees, or
+    // recorded by our apply at the value it still has. Matching names is not enough: another state
+    // directory (another user, an isolated test) can use the same tree name on the same repository.
+    const owned = new Set<string>();
     const list = await git.run(['worktree', 'list', '--porcelain']);
-    for (const line of list.stdout.split('\n')) {
-      const p = line.startsWith('worktree ') ? line.slice(9) : null;
-      if (p && p.startsWith(`${wtDir}/`)) {
-        await git.run(['worktree', 'remove', '--force', '--force', p]);
-        removed.push(p);
-      }
+    for (const block of list.stdout.split('\n\n')) {
+      const p = /^worktree (.*)$/m.exec(block)?.[1];
+      if (!p || !p.startsWith(`${wtDir}/`)) continue;
+      const branch = /^branch (refs\/heads\/kseries\/.*)$/m.exec(block)?.[1];
+      if (branch) owned.add(branch);
+      await git.run(['worktree', 'remove', '--force', '--force', p]);
+      removed.push(p);
     }
     // Never prune a user's repository: that would drop their own stale worktrees too.
     if (tree.kind !== 'git') await git.run(['worktree', 'prune']);
     if (tree.kind === 'git') {
-      const refs = await git.run(['for-each-ref', '--format=%(refname)', 'refs/heads/kseries/', 'refs/kseries/']);
-      for (const ref of refs.stdout.split('\n').filter(Boolean)) {
-        if (ref.endsWith(`/${name}`) || ref.includes(`/${name}/`)) {
-          await git.run(['update-ref', '-d', ref]);
-          removed.push(ref);
-        }
+      for (const rec of recordsOf(paths, name)) {
+        const ref = `refs/heads/${rec.report.branch}`;
+        const at = await git.run(['rev-parse', '--verify', '--quiet', ref]);
+        const value = at.stdout.trim();
+        if (at.exitCode === 0 && (value === rec.report.head || value === rec.report.parked?.head)) owned.add(ref);
+      }
+      for (const ref of owned) {
+        await git.run(['update-ref', '-d', ref]);
+        removed.push(ref);
       }
     }
   }
