@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * The real thing: import Debian's linux-source-6.1 (installed on the host, ~1 min on 2 cores)
+ * into an isolated state directory, and run the doctor with its KVM probe.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { isolate, gitSync, runCli, type IsolatedEnv } from '../helpers/env.js';
+import { runCliAsync } from '../helpers/run-cli-async.js';
+
+const TARBALL = '/usr/src/linux-source-6.1.tar.xz';
+const debianVersion = () => execFileSync('dpkg-query', ['-W', '-f=${Version}', 'linux-source-6.1'], { encoding: 'utf8' }).trim();
+
+describe.skipIf(!existsSync(TARBALL))('kseries tree add --source debian:6.1 (real package)', () => {
+  let env: IsolatedEnv;
+  let repo: string;
+  let version: string;
+  let sublevel: string;
+
+  beforeAll(() => {
+    env = isolate('kseries-e2e-');
+    repo = join(env.paths.data, 'trees', 'k61');
+    version = debianVersion();
+    sublevel = /^6\.1\.(\d+)-/.exec(version)![1];
+  });
+  afterAll(() => env.cleanup());
+
+  it('imports the package source as one commit tagged vX.Y.Z and debian/VERSION', async () => {
+    const r = await runCliAsync(['tree', 'add', 'k61', '--source', 'debian:6.1', '--json'], { timeoutMs: 1_800_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      status: 'ok',
+      warnings: [],
+      result: { name: 'k61', kind: 'imported', repo, source: 'debian:6.1', debianVersion: version, ref: `v6.1.${sublevel}` },
+    });
+    console.log(`tree add k61 --source debian:6.1 took ${(r.ms / 1000).toFixed(1)} s`);
+
+    const head = gitSync(repo, ['rev-parse', 'HEAD']).trim();
+    expect(out.result.commit).toBe(head);
+    expect(gitSync(repo, ['show', 'HEAD:Makefile'])).toMatch(new RegExp(`^VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = ${sublevel}\nEXTRAVERSION =\n`, 'm'));
+    expect(Number(execFileSync('sh', ['-c', 'git ls-files | wc -l'], { cwd: repo, encoding: 'utf8' }))).toBeGreaterThan(70_000);
+    expect(gitSync(repo, ['rev-list', '--count', 'HEAD']).trim()).toBe('1');
+    expect(gitSync(repo, ['rev-parse', `v6.1.${sublevel}^{commit}`]).trim()).toBe(head);
+    expect(gitSync(repo, ['rev-parse', `debian/${version.replace(/[~:]/g, "_")}^{commit}`]).trim()).toBe(head);
+    expect(gitSync(repo, ['show', 'HEAD:.gitignore'])).not.toMatch(/^!\/debian\/$/m);
+    expect(gitSync(repo, ['status', '--porcelain'])).toBe('');
+    // no detached `git gc --auto` repacking ~80k loose objects behind our back
+    expect(existsSync(join(repo, '.git', 'gc.pid'))).toBe(false);
+    expect(existsSync(join(repo, '.git', 'gc.log'))).toBe(false);
+    expect(gitSync(repo, ['log', '-1', '--format=%s'])).toBe(`Linux 6.1.${sublevel} (Debian linux-source-6.1 ${version})\n`);
+  });
+
+  it('lists and shows it', () => {
+    const list = runCli(['tree', 'list', '--json']);
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toMatchObject({ status: 'ok', warnings: [], result: [{ name: 'k61', kernel: { string: `6.1.${sublevel}` } }] });
+    const show = runCli(['tree', 'show', 'k61', '--json']);
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout).result).toMatchObject({ name: 'k61', repo, tags: [`v6.1.${sublevel}`, `debian/${version.replace(/[~:]/g, "_")}`], debianVersion: version });
+  });
+
+  // Deleting ~3 GB can take minutes on a filesystem mounted with "discard".
+  it('removes it, repository included', async () => {
+    const r = await runCliAsync(['tree', 'remove', 'k61'], { timeoutMs: 1_800_000 });
+    expect(r.code).toBe(0);
+    expect(existsSync(repo)).toBe(false);
+    expect(JSON.parse(runCli(['tree', 'list', '--json']).stdout).result).toEqual([]);
+  });
+});
+
+describe('kseries doctor (with the KVM probe)', () => {
+  let env: IsolatedEnv;
+  beforeAll(() => {
+    env = isolate('kseries-e2e-');
+  });
+  afterAll(() => env.cleanup());
+
+  it('exits 0 and reports the accelerator it measured', async () => {
+    const r = await runCliAsync(['doctor', '--json'], { timeoutMs: 120_000 });
+    expect(r.code).toBe(0);
+    const { status, result } = JSON.parse(r.stdout);
+    expect(status).toBe('ok');
+    expect(['kvm', 'tcg']).toContain(result.accel);
+    // Truthful: kvm only when the probe says KVM is usable, and the kvm check says the same.
+    expect(result.kvm).not.toBeNull();
+    expect(result.accel).toBe(result.kvm.usable ? 'kvm' : 'tcg');
+    expect(result.checks.find((c: { id: string }) => c.id === 'kvm')).toMatchObject({ ok: result.kvm.usable, detail: result.kvm.reason });
+    expect(result.kvm.tcg.ok).toBe(true);
+    if (!existsSync('/dev/kvm')) expect(result.accel).toBe('tcg');
+    console.log(`doctor: accel ${result.accel}: ${result.kvm.reason}`);
+  });
+});
