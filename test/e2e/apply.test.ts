@@ -14,6 +14,12 @@ import { runCliAsync } from '../helpers/cli-async.js';
 import { isolate, type IsolatedEnv } from '../helpers/env.js';
 
 const K61 = '/root/.local/share/kseries/trees/k61';
+/**
+ * Not "k61": branches are kseries/<base>/<tree> in the shared repository, and the lead's own state
+ * has a tree k61 there (and kseries/v6.1/k61 when they applied the series). A name of our own
+ * keeps the two states from meeting.
+ */
+const TREE = `e2e-k61-${process.pid}`;
 const REAL_SERIES = join(new URL('../..', import.meta.url).pathname, 'patches', 'v6.1');
 const git = (cwd: string, args: string[], opts: { env?: Record<string, string>; input?: string } = {}) =>
   execFileSync('git', args, { cwd, env: { ...process.env, ...(opts.env ?? {}) }, input: opts.input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -81,9 +87,10 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
   let env: IsolatedEnv;
   let before: ReturnType<typeof snapshot>;
   let base: string;
+  let foreignRefs: string[];
   /**
    * What kseries may touch in the lead's repository, and the checkout it must not: our worktrees
-   * (under the isolated state dir), the kseries/*\/k61 branches, HEAD and status. (Worktrees and
+   * (under the isolated state dir), the kseries/*\/TREE branches, HEAD and status. (Worktrees and
    * branches the lead makes meanwhile are not ours to compare.)
    */
   const snapshot = () => ({
@@ -92,7 +99,7 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
       .filter((l) => l.startsWith(`worktree ${env.paths.data}/`)),
     ourRefs: git(K61, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads/kseries/'])
       .split('\n')
-      .filter((l) => / refs\/heads\/kseries\/.*\/k61 /.test(` ${l} `)),
+      .filter((l) => l.split(' ')[0].endsWith(`/${TREE}`)),
     mainWorktree: git(K61, ['worktree', 'list', '--porcelain']).split('\n\n')[0],
     status: git(K61, ['status', '--porcelain=v1']),
     head: git(K61, ['rev-parse', 'HEAD']),
@@ -112,30 +119,31 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
   beforeAll(() => {
     env = isolate('kseries-e2e-apply-');
     before = snapshot();
+    foreignRefs = git(K61, ['for-each-ref', '--format=%(refname)', 'refs/heads/']).split('\n').filter((r) => r && !r.endsWith(`/${TREE}`));
     base = git(K61, ['rev-parse', 'HEAD']).trim();
   });
 
   afterAll(() => {
-    // whatever happened above: our worktrees and kseries/*/k61 branches must not stay in the lead's repository
+    // whatever happened above: our worktrees and kseries/*/TREE branches must not stay in the lead's repository
     const wts = git(K61, ['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith(`worktree ${env.paths.data}/`));
     for (const l of wts) git(K61, ['worktree', 'remove', '--force', '--force', l.slice('worktree '.length)]);
-    for (const ref of git(K61, ['for-each-ref', '--format=%(refname)', 'refs/heads/kseries/']).split('\n').filter((r) => r.endsWith('/k61') && !before.ourRefs.some((l) => l.startsWith(`${r} `)))) {
+    for (const ref of git(K61, ['for-each-ref', '--format=%(refname)', 'refs/heads/kseries/']).split('\n').filter((r) => r.endsWith(`/${TREE}`) && !before.ourRefs.some((l) => l.startsWith(`${r} `)))) {
       git(K61, ['update-ref', '-d', ref]);
     }
     env.cleanup();
   });
 
   it('registers the tree as a git tree (no copy)', async () => {
-    const r = await json(['tree', 'add', 'k61', '--source', K61]);
+    const r = await json(['tree', 'add', TREE, '--source', K61]);
     expect(r.code).toBe(0);
-    expect(r.json.result).toMatchObject({ name: 'k61', kind: 'git', repo: K61, commit: base, kernel: { version: 6, patchlevel: 1 } });
+    expect(r.json.result).toMatchObject({ name: TREE, kind: 'git', repo: K61, commit: base, kernel: { version: 6, patchlevel: 1 } });
   });
 
   it('applies a small real series cleanly on its base-commit, in a worktree of its own', async () => {
     const dir = makeSeries(env.root, 'small', base, [KMEM_ADD, HOTPLUG_DOC]);
     expect((await cli(['series', 'lint', '--base', dir])).code).toBe(0);
     const t0 = Date.now();
-    const r = await json(['apply', '--tree', 'k61', '--series', dir]);
+    const r = await json(['apply', '--tree', TREE, '--series', dir]);
     console.log(`apply (small series, with a kernel checkout) took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     expect(r.code).toBe(0);
     const rep = r.json.result as unknown as { worktree: string; branch: string; head: string; base: { step: string; commit: string }; patches: Array<{ status: string; subject: string }> };
@@ -144,18 +152,18 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
       [HOTPLUG_DOC.subject, 'clean'],
     ]);
     expect(rep.base).toMatchObject({ step: 'base-commit', commit: base });
-    expect(rep.branch).toBe('kseries/v6.1/k61');
-    expect(rep.worktree).toBe(join(env.paths.data, 'worktrees', 'k61', 'v6.1'));
+    expect(rep.branch).toBe(`kseries/v6.1/${TREE}`);
+    expect(rep.worktree).toBe(join(env.paths.data, 'worktrees', TREE, 'v6.1'));
     expect(readFileSync(join(rep.worktree, 'drivers/dax/kmem.c'), 'utf8')).toContain('static unsigned int kmem_hotremove_failures;');
-    expect(git(K61, ['rev-parse', 'refs/heads/kseries/v6.1/k61']).trim()).toBe(rep.head);
+    expect(git(K61, ['rev-parse', `refs/heads/kseries/v6.1/${TREE}`]).trim()).toBe(rep.head);
     // the lead's checkout is untouched
     expect(git(K61, ['status', '--porcelain=v1'])).toBe(before.status);
     expect(git(K61, ['rev-parse', 'HEAD'])).toBe(before.head);
     // again: nothing to do, same HEAD
-    const again = await json(['apply', '--tree', 'k61', '--series', dir]);
+    const again = await json(['apply', '--tree', TREE, '--series', dir]);
     expect(again.code).toBe(0);
     expect(again.json.result).toMatchObject({ status: 'already-applied', head: rep.head });
-    const a = await cli(['apply', '--tree', 'k61', '--abort']);
+    const a = await cli(['apply', '--tree', TREE, '--abort']);
     expect(a.code).toBe(0);
     expect(existsSync(rep.worktree)).toBe(false);
     expect(snapshot()).toEqual(before);
@@ -163,7 +171,7 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
 
   it('reports a conflict when the context does not match: file, hunk, missing preimage blob; --abort leaves no trace', async () => {
     const dir = makeSeries(env.root, 'conflict', base, [{ ...KMEM_ADD, edit: (t) => t.replace('static bool any_hotremove_failed __read_mostly;\n', 'static bool any_hotremove_failed __read_mostly;\nstatic unsigned int kmem_hotremove_failures;\n') }], UPSTREAM_CHANGE);
-    const r = await json(['apply', '--tree', 'k61', '--series', dir]);
+    const r = await json(['apply', '--tree', TREE, '--series', dir]);
     expect(r.code).toBe(1);
     expect(r.json.status).toBe('fail');
     const rep = r.json.result as unknown as {
@@ -181,32 +189,35 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
     expect(rep.conflict.files[0]).toMatchObject({ path: 'drivers/dax/kmem.c', kind: 'does-not-apply', blobs: { treeHasPreimage: false, targetIsPreimage: false } });
     expect(rep.conflict.files[0].hunks.map((h) => h.status)).toEqual(['fails']);
     expect(rep.conflict.files[0].hunks[0].header).toMatch(/^@@ -2\d,\d+ \+2\d,\d+ @@/);
-    expect(rep.parked).toMatchObject({ worktree: rep.worktree, branch: 'kseries/v6.1/k61' });
+    expect(rep.parked).toMatchObject({ worktree: rep.worktree, branch: `kseries/v6.1/${TREE}` });
     expect(existsSync(rep.worktree)).toBe(true);
-    const human = await cli(['apply', '--tree', 'k61', '--continue']);
+    const human = await cli(['apply', '--tree', TREE, '--continue']);
     expect(human.code).toBe(1);
-    expect((await cli(['apply', '--tree', 'k61', '--abort'])).code).toBe(0);
+    expect((await cli(['apply', '--tree', TREE, '--abort'])).code).toBe(0);
     expect(snapshot()).toEqual(before);
   });
 
   it.skipIf(!existsSync(join(REAL_SERIES, 'series')))("applies the project's own patches/v6.1", async () => {
-    const plan = await cli(['apply', '--tree', 'k61', '--dry-run']);
+    const plan = await cli(['apply', '--tree', TREE, '--dry-run']);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/series: {2}v6.1 \(exact match for Linux 6.1.\d+\)/);
     const t0 = Date.now();
-    const r = await json(['apply', '--tree', 'k61']);
+    const r = await json(['apply', '--tree', TREE]);
     console.log(`apply (patches/v6.1) took ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.json.result.patches.map((p) => p.status).join(', ')}`);
     expect(r.code).toBe(0);
     expect(r.json.result.status).toBe('applied');
     expect(r.json.result.patches.every((p) => p.status === 'clean' || p.status === '3way')).toBe(true);
-    expect((await cli(['apply', '--tree', 'k61', '--abort'])).code).toBe(0);
+    expect((await cli(['apply', '--tree', TREE, '--abort'])).code).toBe(0);
   });
 
   it('tree remove leaves the repository as it was: worktrees, branches, checkout', async () => {
-    const r = await cli(['tree', 'remove', 'k61']);
+    const r = await cli(['tree', 'remove', TREE]);
     expect(r.code).toBe(0);
     expect(snapshot()).toEqual(before);
     expect(before.ourWorktrees).toEqual([]);
+    // and nobody else's kseries branch went with it (the lead's own kseries/v6.1/k61, say)
+    const now = git(K61, ['for-each-ref', '--format=%(refname)', 'refs/heads/']).split('\n');
+    expect(foreignRefs.filter((r) => !now.includes(r))).toEqual([]);
     expect(existsSync(K61)).toBe(true);
   });
 });
