@@ -46,7 +46,10 @@ describe('rebase + export', () => {
     );
     const cover = parsePatchFile(readFileSync(join(out, '0000-cover-letter.patch'), 'utf8'), 'c');
     expect(cover.subject.raw).toBe('[PATCH 0/2] dax/kmem: Persistent memory hotplug');
-    expect(coverBlurb(cover)).toBe('Keep persistent memory ranges onlined by dax/kmem across kexec.');
+    // the blurb is carried over, followed by the range-diff against the series it came from
+    const blurb = coverBlurb(cover);
+    expect(blurb.startsWith('Keep persistent memory ranges onlined by dax/kmem across kexec.\n\nRange-diff against the v6.1 series:\n\n')).toBe(true);
+    expect(blurb).toMatch(/^1: {2}[0-9a-f]+ [!=] 1: {2}[0-9a-f]+ /m);
     // the cover letter's From and Date are the source cover letter's
     const src = loadSeries(fx.seriesDir).cover!.patch;
     expect(cover.author).toEqual(src.author);

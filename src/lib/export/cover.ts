@@ -30,3 +30,17 @@ export function fillCoverLetter(text: string, subject: string, blurb: string): s
   }
   return out;
 }
+
+export const RANGE_DIFF_HEADING = 'Range-diff against the ';
+
+/**
+ * The blurb of a series carried to a new base: any range-diff section an earlier export
+ * left in it is dropped, and the range-diff against the series it came from is added.
+ */
+export function blurbWithRangeDiff(blurb: string, fromSeries: string, rangeDiff: string | null): string {
+  const i = blurb.indexOf(`\n${RANGE_DIFF_HEADING}`);
+  const own = (i >= 0 ? blurb.slice(0, i) : blurb.startsWith(RANGE_DIFF_HEADING) ? '' : blurb).trimEnd();
+  if (!rangeDiff || !rangeDiff.trim()) return own;
+  const section = `${RANGE_DIFF_HEADING}${fromSeries} series:\n\n${rangeDiff.trimEnd()}`;
+  return own ? `${own}\n\n${section}` : section;
+}

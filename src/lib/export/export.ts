@@ -18,7 +18,7 @@ import { COVER_LETTER, loadSeries, type LoadedSeries } from '../series/load.js';
 import { parseSeriesFile, renderSeriesFile } from '../series/series-file.js';
 import { subjectPrefixOf } from '../series/subject.js';
 import type { TreeRecord } from '../trees/registry.js';
-import { coverBlurb, coverSubject, fillCoverLetter } from './cover.js';
+import { blurbWithRangeDiff, coverBlurb, coverSubject, fillCoverLetter } from './cover.js';
 import { seriesRangeDiff, type RangeDiffResult } from './range-diff.js';
 
 export interface ExportOptions {
@@ -103,9 +103,13 @@ export async function exportSeries(paths: StatePaths, tree: TreeRecord, opts: Ex
     );
     if (fp.exitCode !== 0) throw infraError(`git format-patch failed in ${r.worktree}: ${fp.stderr.trim()}`);
     const files = readdirSync(tmp).filter((f) => f.endsWith('.patch')).sort();
+    // before the output dir changes: it may be the source series' own directory (--force)
+    const rangeDiff = await seriesRangeDiff({ series: source, newRange: { repo: tree.repo, base, head }, candidates: opts.candidates });
     const cover = join(tmp, COVER_LETTER);
     if (existsSync(cover)) {
-      const blurb = coverSrc ? coverBlurb(coverSrc) : '';
+      let blurb = coverSrc ? coverBlurb(coverSrc) : '';
+      // carried to a new base: the cover letter keeps the range-diff against where it came from
+      if (source.base !== opts.as) blurb = blurbWithRangeDiff(blurb, source.base, rangeDiff.text);
       writeFileSync(cover, fillCoverLetter(readFileSync(cover, 'utf8'), coverSrc ? coverSubject(coverSrc) : '', blurb));
     }
     const patchFiles = files.filter((f) => f !== COVER_LETTER);
@@ -114,8 +118,6 @@ export async function exportSeries(paths: StatePaths, tree: TreeRecord, opts: Ex
       `base-commit: ${base}`,
     ].join('\n');
     writeFileSync(join(tmp, 'series'), renderSeriesFile(patchFiles, comment));
-    // before the output dir changes: it may be the source series' own directory (--force)
-    const rangeDiff = await seriesRangeDiff({ series: source, newRange: { repo: tree.repo, base, head }, candidates: opts.candidates });
     // move into place: old patches and series file of the output dir go
     mkdirSync(outDir, { recursive: true });
     for (const f of readdirSync(outDir)) if (f.endsWith('.patch') || f === 'series') rmSync(join(outDir, f));
