@@ -2,6 +2,9 @@
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
 import { withExitCodes } from '../lib/cli/describe.js';
+import { readFileSync } from 'node:fs';
+import { parseCoverText } from '../lib/export/cover.js';
+import { usageError } from '../lib/errors.js';
 import { exportSeries, renderExport, type ExportResult } from '../lib/export/export.js';
 import { patchesFlag, seriesRoot } from '../lib/series/root.js';
 import { Registry } from '../lib/trees/registry.js';
@@ -25,6 +28,10 @@ export default class Export extends KseriesCommand {
     output: Flags.directory({ summary: 'Write here instead of patches/<as>/.' }),
     patches: patchesFlag,
     force: Flags.boolean({ summary: 'Replace the patches and series file already in the output directory.' }),
+    cover: Flags.file({
+      exists: true,
+      summary: 'Cover letter text for the new series: subject on the first line, a blank line, then the blurb (default: carried over).',
+    }),
   };
 
   async run(): Promise<ExportResult> {
@@ -39,9 +46,16 @@ export default class Export extends KseriesCommand {
       patchesRoot: seriesRoot(flags.patches),
       force: flags.force,
       candidates,
+      cover: flags.cover ? readCover(flags.cover) : undefined,
     });
     if (r.rangeDiff.note) this.warn2(r.rangeDiff.note);
     this.out(renderExport(r));
     return r;
   }
+}
+
+function readCover(file: string): { subject: string; blurb: string } {
+  const c = parseCoverText(readFileSync(file, 'utf8'));
+  if (!c) throw usageError(`${file} is not a cover letter text`, 'Put the subject on the first line, then a blank line, then the text.');
+  return c;
 }

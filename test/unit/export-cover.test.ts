@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-import { blurbWithRangeDiff, RANGE_DIFF_HEADING } from '../../src/lib/export/cover.js';
+import { blurbWithRangeDiff, parseCoverText, RANGE_DIFF_HEADING } from '../../src/lib/export/cover.js';
 
 const RD = '1:  aaa ! 1:  bbb mm: one\n    @@ foo\n2:  ccc = 2:  ddd dax: two';
 
@@ -18,5 +18,18 @@ describe('blurbWithRangeDiff', () => {
     const twice = blurbWithRangeDiff(once, 'v6.1', '1:  x = 1:  y mm: one');
     expect(twice).toBe(`Intro.\n\n${RANGE_DIFF_HEADING}v6.1 series:\n\n1:  x = 1:  y mm: one`);
     expect(blurbWithRangeDiff(once, 'v6.1', null)).toBe('Intro.');
+  });
+});
+
+describe('parseCoverText', () => {
+  it.each([
+    ['subject and blurb', 'A subject\n\nBody line 1.\nBody 2.\n', { subject: 'A subject', blurb: 'Body line 1.\nBody 2.' }],
+    ['a Subject: header', 'Subject: X\n\nY', { subject: 'X', blurb: 'Y' }],
+    ['only a subject', 'X\n', { subject: 'X', blurb: '' }],
+    ['CRLF', 'X\r\n\r\nY\r\n', { subject: 'X', blurb: 'Y' }],
+    ['no blank line after the subject', 'X\nY', null],
+    ['an empty file', '', null],
+  ])('%s', (_n, text, want) => {
+    expect(parseCoverText(text)).toEqual(want);
   });
 });

@@ -31,6 +31,14 @@ export function fillCoverLetter(text: string, subject: string, blurb: string): s
   return out;
 }
 
+/** A cover letter text file: the subject on the first line, a blank line, then the blurb. */
+export function parseCoverText(text: string): { subject: string; blurb: string } | null {
+  const [first, ...rest] = text.replace(/\r\n/g, '\n').split('\n');
+  const subject = (first ?? '').replace(/^Subject:\s*/i, '').trim();
+  if (!subject || (rest.length && rest[0].trim() !== '')) return null;
+  return { subject, blurb: rest.join('\n').trim() };
+}
+
 export const RANGE_DIFF_HEADING = 'Range-diff against the ';
 
 /**

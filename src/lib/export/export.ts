@@ -29,6 +29,8 @@ export interface ExportOptions {
   force?: boolean;
   /** Other registered trees' repositories: where the source series' base-commit may be. */
   candidates: string[];
+  /** A new cover letter text ("subject", blank line, blurb) instead of the source series' one. */
+  cover?: { subject: string; blurb: string };
 }
 
 export interface ExportResult {
@@ -107,10 +109,11 @@ export async function exportSeries(paths: StatePaths, tree: TreeRecord, opts: Ex
     const rangeDiff = await seriesRangeDiff({ series: source, newRange: { repo: tree.repo, base, head }, candidates: opts.candidates });
     const cover = join(tmp, COVER_LETTER);
     if (existsSync(cover)) {
-      let blurb = coverSrc ? coverBlurb(coverSrc) : '';
+      let blurb = opts.cover?.blurb ?? (coverSrc ? coverBlurb(coverSrc) : '');
+      const subject = opts.cover?.subject ?? (coverSrc ? coverSubject(coverSrc) : '');
       // carried to a new base: the cover letter keeps the range-diff against where it came from
       if (source.base !== opts.as) blurb = blurbWithRangeDiff(blurb, source.base, rangeDiff.text);
-      writeFileSync(cover, fillCoverLetter(readFileSync(cover, 'utf8'), coverSrc ? coverSubject(coverSrc) : '', blurb));
+      writeFileSync(cover, fillCoverLetter(readFileSync(cover, 'utf8'), subject, blurb));
     }
     const patchFiles = files.filter((f) => f !== COVER_LETTER);
     const comment = [
