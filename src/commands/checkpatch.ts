@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
@@ -13,11 +13,9 @@ import { checkpatchToReport } from '../lib/report/from-checkpatch.js';
 import { renderJUnit } from '../lib/report/junit.js';
 import { resolveSeries } from '../lib/series/choose.js';
 import { patchesFlag, seriesRoot } from '../lib/series/root.js';
-import { parseSeriesFile } from '../lib/series/series-file.js';
+import { seriesPatchFiles } from '../lib/checkpatch/series-patches.js';
 import { Registry, type TreeRecord } from '../lib/trees/registry.js';
 import { sourceDirFor } from '../lib/workspace.js';
-
-const COVER_LETTER_RE = /(^|-)cover-letter\.patch$/;
 
 export default class Checkpatch extends KseriesCommand {
   static override summary = "Run a kernel tree's scripts/checkpatch.pl on each patch of the series.";
@@ -74,7 +72,7 @@ export default class Checkpatch extends KseriesCommand {
     } else {
       const choice = resolveSeries(seriesRoot(flags.patches), tree?.kernel ?? null, flags.series);
       series = { base: choice.base, dir: choice.dir };
-      paths = this.seriesPatches(choice.dir);
+      paths = seriesPatchFiles(choice.dir);
     }
 
     const run = await checkPatches(this.runner, paths, {
@@ -100,18 +98,6 @@ export default class Checkpatch extends KseriesCommand {
       throw usageError(`the source of tree "${tree.name}" is not checked out at ${srcDir}`, 'Apply the series to the tree first, or give --checkpatch PATH.');
     }
     return srcDir;
-  }
-
-  private seriesPatches(dir: string): string[] {
-    const seriesFile = join(dir, 'series');
-    if (!existsSync(seriesFile)) throw usageError(`${dir} has no series file`, 'List the patches in order in a file named "series", one file name per line.');
-    const entries = parseSeriesFile(readFileSync(seriesFile, 'utf8')).entries.filter((e) => !COVER_LETTER_RE.test(e.file));
-    if (!entries.length) throw usageError(`${seriesFile} lists no patches`);
-    const missing = entries.filter((e) => !existsSync(join(dir, e.file)));
-    if (missing.length) {
-      throw usageError(`${seriesFile} lists missing files: ${missing.map((e) => `${e.file} (line ${e.line})`).join(', ')}`, 'Fix the series file or add the patches.');
-    }
-    return entries.map((e) => join(dir, e.file));
   }
 }
 

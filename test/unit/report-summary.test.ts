@@ -68,7 +68,8 @@ describe('results.json', () => {
     [['skip'], 'skip'],
     [['pass', 'skip'], 'pass'],
     [['pass', 'fail', 'skip'], 'fail'],
-    [['fail', 'error'], 'error'],
+    [['fail', 'error'], 'fail'],
+    [['error', 'pass', 'skip'], 'error'],
   ] as const)('overall of %j is %s', (statuses, want) => {
     expect(overallOf(statuses.map((status) => ({ status })))).toBe(want);
   });
@@ -82,11 +83,11 @@ describe('Markdown summary', () => {
         '',
         'series base: `v6.1` · series head: `0123456789ab` · time: 10.4 s',
         '',
-        '| Stage | Status | Details |',
-        '| --- | --- | --- |',
-        '| apply | ✅ pass | 4 patches applied (2.3 s)<br>logs: `logs/apply.log` |',
-        '| checkpatch | ❌ fail | 0002-x.patch: 4 errors \\| 4 warnings (8.1 s)<br>logs: `logs/checkpatch.log`<br>JUnit: `junit/checkpatch.xml`<br>rerun: `kseries checkpatch --tree debian-6.1` |',
-        '| selftest | ⏭️ skip | not run: build failed (0 ms) |',
+        '| Stage | Status | Duration | Details |',
+        '| --- | --- | --- | --- |',
+        '| apply | ✅ pass | 2.3 s | 4 patches applied<br>logs: `logs/apply.log` |',
+        '| checkpatch | ❌ fail | 8.1 s | 0002-x.patch: 4 errors \\| 4 warnings<br>logs: `logs/checkpatch.log`<br>JUnit: `junit/checkpatch.xml`<br>rerun: `kseries checkpatch --tree debian-6.1` |',
+        '| selftest | ⏭️ skip | 0 ms | not run: build failed |',
         '',
         '',
       ].join('\n'),
@@ -96,7 +97,7 @@ describe('Markdown summary', () => {
   it('renders a run with no series and no stages', () => {
     const r = { ...results(), base: null, seriesHead: null, kernel: null, stages: [], overall: 'skip' as const };
     expect(renderSummary(r)).toContain('series base: none · series head: none · time: 0 ms');
-    expect(renderSummary(r)).toContain('| (none) | ⏭️ skip | no stage ran |');
+    expect(renderSummary(r)).toContain('| (none) | ⏭️ skip | 0 ms | no stage ran |');
   });
 
   it.each([

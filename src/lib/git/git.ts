@@ -30,9 +30,11 @@ export const KSERIES_IDENTITY = {
 };
 
 let historySink: ((line: string) => void) | undefined;
-/** The base command registers a sink so git commands land in the reproducible command log too. */
-export function setGitHistorySink(fn: ((line: string) => void) | undefined): void {
+/** The base command registers a sink so git commands land in the reproducible command log too. Returns the previous sink. */
+export function setGitHistorySink(fn: ((line: string) => void) | undefined): ((line: string) => void) | undefined {
+  const previous = historySink;
   historySink = fn;
+  return previous;
 }
 
 export class Git {

@@ -4,6 +4,7 @@
  * Read back with parseResults(), which names the first field that is wrong.
  */
 import { usageError } from '../errors.js';
+import type { CaseStatus, TestCase } from './model.js';
 
 export const RESULTS_SCHEMA = 'kseries-results/1';
 
@@ -23,6 +24,12 @@ export interface StageResult {
   command: string | null;
   /** A JUnit file the stage wrote, relative like logs. */
   junit?: string | null;
+  /** The stages this one needs (`kseries ci`): when one of them did not pass, this one is skipped. */
+  needs?: string[];
+  /** Every command line the stage ran, in order (git, make, perl, qemu, ...), shell-quoted. */
+  commands?: string[];
+  /** The stage's test cases (a patch, a Kconfig symbol, a build error, a kselftest): JUnit is written from them. */
+  tests?: TestCase[];
 }
 
 export interface PipelineResults {
@@ -41,10 +48,14 @@ export interface PipelineResults {
   overall: StageStatus;
 }
 
-/** error beats fail beats pass; skipped stages do not count; no stage at all is skip. */
+/**
+ * fail beats error beats pass: a definite failure (a conflict, a build error, a failing test,
+ * a panic) is never masked by an infrastructure problem elsewhere. Skipped stages do not
+ * count; no stage at all is skip.
+ */
 export function overallOf(stages: readonly Pick<StageResult, 'status'>[]): StageStatus {
-  if (stages.some((s) => s.status === 'error')) return 'error';
   if (stages.some((s) => s.status === 'fail')) return 'fail';
+  if (stages.some((s) => s.status === 'error')) return 'error';
   if (stages.some((s) => s.status === 'pass')) return 'pass';
   return 'skip';
 }
@@ -69,13 +80,36 @@ const status = (o: Obj, k: string, where: string): StageStatus => {
   return v as StageStatus;
 };
 
-function parseStage(v: unknown, where: string): StageResult {
+const strings = (o: Obj, k: string, where: string, what: string): string[] | undefined => {
+  const v = o[k];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.some((l) => typeof l !== 'string')) fail(`${where}.${k}`, `must be a list of ${what}`);
+  return v as string[];
+};
+
+function parseCase(v: unknown, where: string): TestCase {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) fail(where, 'must be an object');
+  const o = v as Obj;
+  const st = o.status;
+  if (!STAGE_STATUSES.includes(st as StageStatus)) fail(`${where}.status`, `must be one of ${STAGE_STATUSES.join(', ')}`);
+  const c: TestCase = { name: str(o, 'name', where), status: st as CaseStatus };
+  for (const k of ['classname', 'message', 'details', 'output', 'file'] as const) if (o[k] !== undefined) c[k] = str(o, k, where);
+  for (const k of ['durationMs', 'line'] as const) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'number') fail(`${where}.${k}`, 'must be a number');
+    c[k] = o[k] as number;
+  }
+  return c;
+}
+
+/** One stage; `where` names it in errors ("stages[2]"). */
+export function parseStage(v: unknown, where: string): StageResult {
   if (!v || typeof v !== 'object' || Array.isArray(v)) fail(where, 'must be an object');
   const o = v as Obj;
   if (typeof o.durationMs !== 'number' || !Number.isFinite(o.durationMs) || o.durationMs < 0) fail(`${where}.durationMs`, 'must be a number of milliseconds');
   const logs = o.logs ?? [];
   if (!Array.isArray(logs) || logs.some((l) => typeof l !== 'string')) fail(`${where}.logs`, 'must be a list of paths');
-  return {
+  const stage: StageResult = {
     name: str(o, 'name', where),
     status: status(o, 'status', where),
     durationMs: o.durationMs as number,
@@ -84,6 +118,15 @@ function parseStage(v: unknown, where: string): StageResult {
     command: strOrNull(o, 'command', where),
     junit: strOrNull(o, 'junit', where),
   };
+  const needs = strings(o, 'needs', where, 'stage names');
+  if (needs) stage.needs = needs;
+  const commands = strings(o, 'commands', where, 'command lines');
+  if (commands) stage.commands = commands;
+  if (o.tests !== undefined) {
+    if (!Array.isArray(o.tests)) fail(`${where}.tests`, 'must be a list');
+    stage.tests = (o.tests as unknown[]).map((t, i) => parseCase(t, `${where}.tests[${i}]`));
+  }
+  return stage;
 }
 
 /** Validates a parsed results.json. */

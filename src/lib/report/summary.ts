@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * A Markdown summary of a pipeline run (results.json): a header with the tree, base and
- * series head, then one table row per stage (stage | status | details). Meant for a CI job
- * summary ($GITHUB_STEP_SUMMARY) or a merge request comment. Pure.
+ * series head, then one table row per stage (stage | status | duration | details, with the
+ * names of the failing tests, patches or symbols). Meant for a CI job summary
+ * ($GITHUB_STEP_SUMMARY), a merge request comment or a mail. Pure.
  */
 import type { PipelineResults, StageResult, StageStatus } from './results.js';
 
@@ -39,18 +40,41 @@ export function formatDuration(ms: number): string {
   return m < 60 ? `${m} min ${rest} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** At most this many failing names per row; the rest are counted. */
+export const MAX_FAILURES_SHOWN = 10;
+
+/** The names of a stage's failing and erroring cases ("0002-foo.patch", "CONFIG_NUMA", "memory-hotplug / mem-on-off-test.sh"). */
+export function failingNames(s: Pick<StageResult, 'tests'>): string[] {
+  return (s.tests ?? []).filter((t) => t.status === 'fail' || t.status === 'error').map((t) => t.name);
+}
+
 function details(s: StageResult): string {
   const parts: string[] = [];
-  parts.push(s.summary ? `${cell(s.summary)} (${formatDuration(s.durationMs)})` : formatDuration(s.durationMs));
+  if (s.summary) parts.push(cell(s.summary));
+  const failing = failingNames(s);
+  if (failing.length) {
+    const shown = failing.slice(0, MAX_FAILURES_SHOWN).map(codeCell).join(', ');
+    parts.push(`failed: ${shown}${failing.length > MAX_FAILURES_SHOWN ? ` and ${failing.length - MAX_FAILURES_SHOWN} more` : ''}`);
+  }
   if (s.logs.length) parts.push(`logs: ${s.logs.map(codeCell).join(', ')}`);
   if (s.junit) parts.push(`JUnit: ${codeCell(s.junit)}`);
   if (s.command && s.status !== 'pass' && s.status !== 'skip') parts.push(`rerun: ${codeCell(s.command)}`);
   return parts.join('<br>');
 }
 
-export function renderSummary(r: PipelineResults): string {
+export const badge = (s: StageStatus) => BADGE[s];
+
+/** The stage table alone (header, separator, rows). */
+export function stageTable(stages: readonly StageResult[]): string[] {
+  const out = ['| Stage | Status | Duration | Details |', '| --- | --- | --- | --- |'];
+  for (const s of stages) out.push(`| ${cell(s.name)} | ${BADGE[s.status]} | ${formatDuration(s.durationMs)} | ${details(s)} |`);
+  if (!stages.length) out.push('| (none) | ⏭️ skip | 0 ms | no stage ran |');
+  return out;
+}
+
+export function renderSummary(r: PipelineResults, heading = '##'): string {
   const out: string[] = [];
-  out.push(`## kseries: ${BADGE[r.overall]} on ${cell(r.tree)}${r.kernel ? ` (Linux ${cell(r.kernel)})` : ''}`);
+  out.push(`${heading} kseries: ${BADGE[r.overall]} on ${cell(r.tree)}${r.kernel ? ` (Linux ${cell(r.kernel)})` : ''}`);
   out.push('');
   const facts: string[] = [];
   facts.push(`series base: ${r.base ? code(r.base) : 'none'}`);
@@ -59,10 +83,7 @@ export function renderSummary(r: PipelineResults): string {
   facts.push(`time: ${formatDuration(total)}`);
   out.push(facts.join(' · '));
   out.push('');
-  out.push('| Stage | Status | Details |');
-  out.push('| --- | --- | --- |');
-  for (const s of r.stages) out.push(`| ${cell(s.name)} | ${BADGE[s.status]} | ${details(s)} |`);
-  if (!r.stages.length) out.push('| (none) | ⏭️ skip | no stage ran |');
+  out.push(...stageTable(r.stages));
   out.push('');
   return `${out.join('\n')}\n`;
 }

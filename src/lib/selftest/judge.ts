@@ -40,12 +40,12 @@ export function judgeBoot(v: ConsoleVerdict, scriptExit: number | null, ktap: st
 }
 
 /**
- * 0 when everything passed or skipped; 3 when anything could not be judged (a VM that
- * never printed, a deadline); else 1 when anything failed. As results.json's `overall`
- * (src/lib/report/SCHEMA.md): error beats fail.
+ * 1 when anything failed (a panic, an oops, a failing test: a definite failure is never
+ * masked); else 3 when anything could not be judged (a VM that never printed, a deadline);
+ * else 0. As results.json's `overall` (src/lib/report/SCHEMA.md): fail beats error.
  */
 export function overallStatus(statuses: readonly BootStatus[]): 'ok' | 'fail' | 'infra' {
-  if (statuses.includes('error')) return 'infra';
   if (statuses.includes('fail')) return 'fail';
+  if (statuses.includes('error')) return 'infra';
   return 'ok';
 }

@@ -34,7 +34,8 @@ describe('overallStatus', () => {
   it.each([
     [['pass', 'skip'], 'ok'],
     [['pass', 'error'], 'infra'],
-    [['error', 'fail', 'not-run'], 'infra'],
+    [['error', 'fail', 'not-run'], 'fail'],
+    [['error', 'not-run', 'skip'], 'infra'],
     [['pass', 'fail', 'not-run'], 'fail'],
     [[], 'ok'],
   ] as const)('%j → %s', (s, want) => expect(overallStatus(s)).toBe(want));

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+import { resolve, join } from 'node:path';
+import { Flags } from '@oclif/core';
+import { KseriesCommand } from '../../lib/cli/base-command.js';
+import { withExitCodes } from '../../lib/cli/describe.js';
+import { progressEnabled } from '../../lib/cli/progress.js';
+import { verdictOf } from '../../lib/ci/exit.js';
+import { executeCi, type CiHooks } from '../../lib/ci/executor.js';
+import { defaultScenarios, planCi, renderCiPlan, type CiPlan } from '../../lib/ci/plan.js';
+import { lineHooks, listrHooks } from '../../lib/ci/progress.js';
+import { renderCiRun } from '../../lib/ci/render.js';
+import { defaultStages } from '../../lib/ci/stages/index.js';
+import { chooseTrees } from '../../lib/ci/trees.js';
+import { writeCiReports } from '../../lib/ci/write.js';
+import { InterruptedError } from '../../lib/errors.js';
+import type { CiResults } from '../../lib/report/ci-results.js';
+import { listScenarios, loadScenario } from '../../lib/scenario/load.js';
+import { parseTargets } from '../../lib/selftest/select.js';
+import { patchesFlag, seriesRoot } from '../../lib/series/root.js';
+import { Registry } from '../../lib/trees/registry.js';
+
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
+
+export default class Ci extends KseriesCommand {
+  static override summary = 'Run the whole pipeline on one or more trees: apply, kconfig, build, checkpatch, selftests; write the reports.';
+  static override description = withExitCodes(
+    'For each tree, one after the other: apply the series → configure (tinyconfig + the feature, platform and ' +
+      'persist-blk fragments and the selftests\' configs) and verify every symbol → build bzImage and modules → ' +
+      'checkpatch every patch → boot the kernel in QEMU and run the scenarios (kmem-persist-suite, kmem-persist-blk, ' +
+      'kmem-persist-exclusive, pmem-persistence, and kselftest with the memory-hotplug kselftest). A stage whose ' +
+      'needs did not pass is skipped (reported SKIP, never PASS): a failed build skips the selftests, but checkpatch, ' +
+      'which needs only the tree and the patches, still runs; a failed apply skips everything else. Without --tree, ' +
+      'the tree is k61 — registered from debian:6.1 by the run itself when no tree is registered yet. ' +
+      'Writes RESULTS/<tree>/{summary.md,results.json,junit.xml,commands.sh,logs/,selftest/} and the same four ' +
+      'files for all trees at the top of RESULTS (default ./kseries-results/ci-<timestamp>/). Exits 1 when anything ' +
+      'failed — a failure on one tree is never masked by an infrastructure problem on another — else 3 when ' +
+      'something could not run, else 0. Without --keep-going, trees after the first that does not pass are skipped.',
+  );
+  static override examples = [
+    '<%= config.bin %> ci',
+    '<%= config.bin %> ci --tree k61 --ccache',
+    '<%= config.bin %> ci --all --keep-going --results out/ --json',
+    '<%= config.bin %> ci --tree k61 --scenario pmem-persistence --dry-run',
+  ];
+  static override flags = {
+    tree: Flags.string({ char: 't', multiple: true, summary: 'Registered tree to run on (repeatable; default k61).' }),
+    all: Flags.boolean({ summary: 'Run on every registered tree.', exclusive: ['tree'] }),
+    'keep-going': Flags.boolean({ summary: 'Run every tree even after one failed (stages always skip only what depends on a failure).' }),
+    results: Flags.string({ summary: 'Results directory (default ./kseries-results/ci-<timestamp>).' }),
+    scenario: Flags.string({ multiple: true, summary: 'Scenario of ci/scenarios/ to run (repeatable; default all of them).' }),
+    kselftests: Flags.string({ default: 'memory-hotplug', summary: 'kselftest TARGETS the kselftest scenario runs.' }),
+    jobs: Flags.integer({ char: 'j', min: 1, summary: 'Parallel jobs of the kernel build (default: the number of CPUs).' }),
+    ccache: Flags.boolean({ summary: 'Build under ccache (cache in <cache>/ccache or $CCACHE_DIR).' }),
+    accel: Flags.string({ options: ['auto', 'kvm', 'tcg'], default: 'auto', summary: 'QEMU accelerator: auto uses KVM only when a probe shows it really works.' }),
+    patches: patchesFlag,
+    'dry-run': Flags.boolean({ summary: 'Print the plan (stages, what each needs, the commands) and run nothing.' }),
+  };
+
+  async run(): Promise<CiResults | { dryRun: true; plan: CiPlan }> {
+    const { flags } = await this.parse(Ci);
+    const registry = new Registry(this.state);
+    const trees = chooseTrees(
+      registry.list().map((t) => t.name),
+      { tree: flags.tree, all: flags.all },
+    );
+    const available = listScenarios();
+    const scenarios = flags.scenario?.length ? [...new Set(flags.scenario)] : defaultScenarios(available);
+    for (const s of scenarios) loadScenario(s); // unknown or invalid: a usage error before anything runs
+    const kselftests = parseTargets(flags.kselftests);
+    const patchesRoot = seriesRoot(flags.patches);
+    const resultsDir = resolve(flags.results ?? join('kseries-results', `ci-${stamp()}`));
+    const plan = planCi({
+      trees,
+      resultsDir,
+      keepGoing: flags['keep-going'],
+      options: {
+        patches: flags.patches ? patchesRoot : null,
+        scenarios,
+        kselftests,
+        kconfig: { base: 'tinyconfig', platform: 'qemu-x86_64', persist: ['blk'], selftests: ['memory-hotplug', 'dax'] },
+        jobs: flags.jobs ?? null,
+        ccache: flags.ccache,
+        accel: flags.accel as 'auto' | 'kvm' | 'tcg',
+      },
+    });
+    if (flags['dry-run']) {
+      this.out(renderCiPlan(plan));
+      return { dryRun: true, plan };
+    }
+
+    const drawing = progressEnabled(this.jsonEnabled()) ? listrHooks(plan) : null;
+    const hooks: CiHooks = drawing?.hooks ?? (this.jsonEnabled() || process.env.KSERIES_NO_PROGRESS === '1' ? {} : lineHooks((s) => process.stderr.write(s)));
+    const run = await executeCi(plan, defaultStages({ runner: this.runner, paths: this.state, patchesRoot }), hooks);
+    if (drawing) {
+      drawing.finish();
+      await drawing.done;
+    }
+    const written = writeCiReports(resultsDir, run, { paths: this.state, cwd: process.cwd(), argv: ['ci', ...this.argv] });
+    this.out(renderCiRun(written.ci, resultsDir));
+    if (run.interrupted) throw new InterruptedError(`interrupted; the results so far are in ${resultsDir}`);
+    this.verdict(verdictOf(written.ci.overall));
+    return written.ci;
+  }
+}
