@@ -5,20 +5,24 @@
  * Running the file reruns the pipeline stage by stage with the same state directories.
  */
 import { shellQuote } from '../exec/shell-quote.js';
+import type { CiInvocation } from '../report/ci-results.js';
 import type { PipelineResults } from '../report/results.js';
-import type { StatePaths } from '../paths.js';
 
-export function renderCommandsSh(trees: readonly PipelineResults[], o: { paths: StatePaths; cwd: string; argv: readonly string[] }): string {
+export function renderCommandsSh(trees: readonly PipelineResults[], o: CiInvocation | null): string {
   const out = [
     '#!/bin/sh',
     '# The commands that reproduce a kseries ci run, stage by stage (see results.json).',
     '# Each stage\'s kseries command reruns it alone; the lines commented out under it are',
     '# the commands it ran. Stages that were skipped are listed too: they need the ones before.',
-    `# the run: kseries ${o.argv.map(shellQuote).join(' ')}`,
-    `cd ${shellQuote(o.cwd)} || exit 2`,
-    `export KSERIES_HOME=${shellQuote(o.paths.data)}`,
-    `export KSERIES_CACHE=${shellQuote(o.paths.cache)}`,
   ];
+  if (o) {
+    out.push(
+      `# the run: kseries ${o.argv.map(shellQuote).join(' ')}`,
+      `cd ${shellQuote(o.cwd)} || exit 2`,
+      `export KSERIES_HOME=${shellQuote(o.stateDir)}`,
+      `export KSERIES_CACHE=${shellQuote(o.cacheDir)}`,
+    );
+  }
   for (const t of trees) {
     out.push('', `# ===== tree ${t.tree}${t.kernel ? ` (Linux ${t.kernel})` : ''}: ${t.overall}`);
     const seen = new Set<string>();

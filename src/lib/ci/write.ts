@@ -5,69 +5,49 @@
  *   RESULTS/results.json  summary.md  junit.xml  commands.sh      all trees (ci-results.ts)
  *   RESULTS/<tree>/results.json  summary.md  junit.xml  commands.sh  logs/  selftest/
  *
- * Every report is written from the results alone (results.json), so that reading a
- * results.json back gives the same summary.md and junit.xml.
+ * Every report is rendered from the top-level results.json alone (renderReports is pure),
+ * so that reading a results.json back reproduces every file byte for byte.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { StatePaths } from '../paths.js';
 import { renderCiSummary } from '../report/ci-summary.js';
 import { toCiResults, treeResultsOf, type CiResults } from '../report/ci-results.js';
 import { stagesToReport } from '../report/from-stages.js';
 import { renderJUnit } from '../report/junit.js';
-import type { PipelineResults } from '../report/results.js';
 import { renderSummary } from '../report/summary.js';
 import { renderCommandsSh } from './commands-sh.js';
 import type { CiRun } from './executor.js';
 
-export interface ReportFiles {
-  results: string;
-  summary: string;
-  junit: string;
-  commands: string;
+export const REPORT_FILES = ['results.json', 'summary.md', 'junit.xml', 'commands.sh'] as const;
+
+/** Every report file of a run, by path relative to the results directory. Pure. */
+export function renderReports(ci: CiResults): Map<string, string> {
+  const trees = treeResultsOf(ci);
+  const files = new Map<string, string>([
+    ['results.json', `${JSON.stringify(ci, null, 2)}\n`],
+    ['summary.md', renderCiSummary(ci)],
+    ['junit.xml', renderJUnit(stagesToReport('kseries ci', trees))],
+    ['commands.sh', renderCommandsSh(trees, ci.invocation)],
+  ]);
+  for (const r of trees) {
+    const dir = ci.trees.find((t) => t.tree === r.tree)!.dir;
+    files.set(`${dir}/results.json`, `${JSON.stringify(r, null, 2)}\n`);
+    files.set(`${dir}/summary.md`, renderSummary(r));
+    files.set(`${dir}/junit.xml`, renderJUnit(stagesToReport(`kseries ci ${r.tree}`, [r])));
+    files.set(`${dir}/commands.sh`, renderCommandsSh([r], ci.invocation));
+  }
+  return files;
 }
 
-export interface WrittenReports {
-  ci: CiResults;
-  top: ReportFiles;
-  trees: Record<string, ReportFiles>;
-}
-
-/** The files' contents (pure). */
-export function renderTreeReports(r: PipelineResults, sh: string): Record<keyof ReportFiles, string> {
-  return {
-    results: `${JSON.stringify(r, null, 2)}\n`,
-    summary: renderSummary(r),
-    junit: renderJUnit(stagesToReport(`kseries ci ${r.tree}`, [r])),
-    commands: sh,
-  };
-}
-
-export function renderCiReports(ci: CiResults, sh: string): Record<keyof ReportFiles, string> {
-  return {
-    results: `${JSON.stringify(ci, null, 2)}\n`,
-    summary: renderCiSummary(ci),
-    junit: renderJUnit(stagesToReport('kseries ci', treeResultsOf(ci))),
-    commands: sh,
-  };
-}
-
-function write(dir: string, files: Record<keyof ReportFiles, string>): ReportFiles {
-  mkdirSync(dir, { recursive: true });
-  const paths: ReportFiles = {
-    results: join(dir, 'results.json'),
-    summary: join(dir, 'summary.md'),
-    junit: join(dir, 'junit.xml'),
-    commands: join(dir, 'commands.sh'),
-  };
-  for (const k of Object.keys(paths) as Array<keyof ReportFiles>) writeFileSync(paths[k], files[k], k === 'commands' ? { mode: 0o755 } : undefined);
-  return paths;
-}
-
-export function writeCiReports(resultsDir: string, run: CiRun, o: { paths: StatePaths; cwd: string; argv: readonly string[] }): WrittenReports {
-  const ci = toCiResults(run.trees, run);
-  const trees: Record<string, ReportFiles> = {};
-  for (const r of run.trees) trees[r.tree] = write(join(resultsDir, r.tree), renderTreeReports(r, renderCommandsSh([r], o)));
-  const top = write(resultsDir, renderCiReports(ci, renderCommandsSh(run.trees, o)));
-  return { ci, top, trees };
+export function writeCiReports(resultsDir: string, run: CiRun, o: { paths: StatePaths; cwd: string; argv: readonly string[] }): { ci: CiResults; files: string[] } {
+  const ci = toCiResults(run.trees, { ...run, invocation: { argv: [...o.argv], cwd: o.cwd, stateDir: o.paths.data, cacheDir: o.paths.cache } });
+  const files: string[] = [];
+  for (const [rel, text] of renderReports(ci)) {
+    const f = join(resultsDir, rel);
+    mkdirSync(dirname(f), { recursive: true });
+    writeFileSync(f, text, rel.endsWith('.sh') ? { mode: 0o755 } : undefined);
+    files.push(f);
+  }
+  return { ci, files };
 }

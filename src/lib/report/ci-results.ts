@@ -23,6 +23,16 @@ export interface CiTree {
 
 export type CiStage = StageResult & { tree: string };
 
+/** How the run was started: what commands.sh needs to reproduce it. */
+export interface CiInvocation {
+  /** kseries' arguments ("ci", "--tree", "k61", ...). */
+  argv: string[];
+  cwd: string;
+  /** The state and cache directories (KSERIES_HOME, KSERIES_CACHE). */
+  stateDir: string;
+  cacheDir: string;
+}
+
 export interface CiResults {
   schema: typeof RESULTS_SCHEMA;
   run: 'ci';
@@ -35,12 +45,16 @@ export interface CiResults {
   exitCode: number;
   /** True when Ctrl-C stopped the run (the process exits 130). */
   interrupted: boolean;
+  invocation: CiInvocation | null;
 }
 
 const prefix = (dir: string, p: string) => (p.startsWith('/') ? p : `${dir}/${p}`);
 const unprefix = (dir: string, p: string) => (p.startsWith(`${dir}/`) ? p.slice(dir.length + 1) : p);
 
-export function toCiResults(trees: readonly PipelineResults[], o: { startedAt: string; finishedAt: string; interrupted: boolean }): CiResults {
+export function toCiResults(
+  trees: readonly PipelineResults[],
+  o: { startedAt: string; finishedAt: string; interrupted: boolean; invocation?: CiInvocation | null },
+): CiResults {
   const overall = overallOfTrees(trees);
   return {
     schema: RESULTS_SCHEMA,
@@ -58,11 +72,12 @@ export function toCiResults(trees: readonly PipelineResults[], o: { startedAt: s
       dir: t.tree,
     })),
     stages: trees.flatMap((t) =>
-      t.stages.map((s) => ({ tree: t.tree, ...s, logs: s.logs.map((l) => prefix(t.tree, l)), junit: s.junit ? prefix(t.tree, s.junit) : s.junit })),
+      t.stages.map((s) => ({ tree: t.tree, ...s, logs: s.logs.map((l) => prefix(t.tree, l)), junit: s.junit ? prefix(t.tree, s.junit) : null })),
     ),
     overall,
     exitCode: exitCodeOf(overall),
     interrupted: o.interrupted,
+    invocation: o.invocation ?? null,
   };
 }
 
@@ -136,5 +151,13 @@ export function parseCiResults(v: unknown): CiResults {
     overall,
     exitCode: typeof o.exitCode === 'number' ? o.exitCode : exitCodeOf(overall),
     interrupted: o.interrupted === true,
+    invocation: parseInvocation(o.invocation),
   };
+}
+
+function parseInvocation(v: unknown): CiInvocation | null {
+  if (v === undefined || v === null) return null;
+  const o = obj(v, 'invocation');
+  if (!Array.isArray(o.argv) || o.argv.some((a) => typeof a !== 'string')) fail('invocation.argv', 'must be a list of strings');
+  return { argv: o.argv as string[], cwd: str(o, 'cwd', 'invocation'), stateDir: str(o, 'stateDir', 'invocation'), cacheDir: str(o, 'cacheDir', 'invocation') };
 }
