@@ -29,10 +29,24 @@ const line = (results: StageResult[]) => {
   return `${st.toUpperCase()} in ${formatDuration(results.reduce((a, r) => a + r.durationMs, 0))}: ${first?.summary ?? ''}`;
 };
 
-/** Plain lines for logs that are not a terminal. */
-export function lineHooks(write: (s: string) => void): CiHooks {
+/**
+ * Plain lines for logs that are not a terminal: each stage's start and end, every line of
+ * the selftest stage (boots and their verdicts), and at most one progress line a minute
+ * of the others (a kernel build prints one per object).
+ */
+export function lineHooks(write: (s: string) => void, everyMs = 60_000, now: () => number = Date.now): CiHooks {
+  const last = new Map<string, number>();
   return {
-    stageStart: (t, s) => write(`[${t.tree}] ${s.id}: ${s.title}\n`),
+    stageStart: (t, s) => {
+      last.set(`${t.tree}\u0000${s.id}`, now());
+      write(`[${t.tree}] ${s.id}: ${s.title}\n`);
+    },
+    stageOutput: (t, s, l) => {
+      const k = `${t.tree}\u0000${s.id}`;
+      if (s.id !== 'selftest' && now() - (last.get(k) ?? 0) < everyMs) return;
+      last.set(k, now());
+      write(`[${t.tree}] ${s.id}: ${l}\n`);
+    },
     stageEnd: (t, s, results) => write(`[${t.tree}] ${s.id}: ${line(results)}\n`),
   };
 }
