@@ -81,9 +81,11 @@ export function readStats(path: string): BuildStats | null {
 
 export const writeStats = (path: string, s: BuildStats) => writeFileSync(path, `${JSON.stringify(s)}\n`);
 
-/** The estimate for the next build of BUILD_DIR: its objects, else the previous build's count, else unknown. */
+/** The estimate for the next build of BUILD_DIR: its objects (as counted after the last build, else now), else the previous build's count, else unknown. */
 export function estimateFor(buildDir: string, statsPath: string): number | null {
+  const stats = readStats(statsPath);
+  if (stats?.objects) return stats.objects;
   const objects = countObjects(buildDir);
   if (objects > 0) return objects;
-  return readStats(statsPath)?.compiled || null;
+  return stats?.compiled || null;
 }

@@ -65,7 +65,7 @@ export async function planDelta(paths: StatePaths, ctx: BuildContext): Promise<{
   };
 }
 
-export async function runDelta(runner: Runner, paths: StatePaths, ctx: BuildContext, toolchain: Toolchain, opts: DeltaOptions = {}): Promise<DeltaReport> {
+export async function runDelta(runner: Runner, paths: StatePaths, ctx: BuildContext, toolchain: Toolchain | Promise<Toolchain>, opts: DeltaOptions = {}): Promise<DeltaReport> {
   const range = await seriesRange(ctx.spec.srcDir, ctx.workspace, ctx.tree.name);
   opts.onStep?.(`building ${ctx.tree.name} with the series (${range.head.slice(0, 12)})`);
   const head = await buildStep(runner, {

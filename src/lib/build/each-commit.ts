@@ -86,7 +86,7 @@ export async function planEachCommit(paths: StatePaths, ctx: BuildContext): Prom
   return { range, commands };
 }
 
-export async function runEachCommit(runner: Runner, paths: StatePaths, ctx: BuildContext, toolchain: Toolchain, opts: EachCommitOptions = {}): Promise<EachCommitReport> {
+export async function runEachCommit(runner: Runner, paths: StatePaths, ctx: BuildContext, toolchain: Toolchain | Promise<Toolchain>, opts: EachCommitOptions = {}): Promise<EachCommitReport> {
   const range = await seriesRange(ctx.spec.srcDir, ctx.workspace, ctx.tree.name);
   const dir = buildWorktreeDir(paths, ctx.tree.name, 'build-commits');
   const repo = new Git(ctx.spec.srcDir);

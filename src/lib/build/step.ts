@@ -72,7 +72,8 @@ export interface BuildReport {
 
 export interface StepInput {
   spec: BuildSpec;
-  toolchain: Toolchain;
+  /** Probed while make runs (a missing compiler was caught before, from PATH): only metadata.json waits for it. */
+  toolchain: Toolchain | Promise<Toolchain>;
   commit: string | null;
   baseCommit: string | null;
   series: string | null;
@@ -131,7 +132,7 @@ export async function buildStep(runner: Runner, i: StepInput): Promise<{ report:
     head: i.commit,
     series: i.series,
     configSha256: sha256File(plan.layout.config),
-    toolchain: i.toolchain,
+    toolchain: await i.toolchain,
     options: { llvm: spec.llvm, ccache: spec.ccache, w1: spec.w1, jobs: spec.jobs, crossCompile: spec.crossCompile, targets: spec.targets },
     command: plan.commandLine,
     status: outcome.hostProblem ? 'error' : status,
