@@ -42,6 +42,8 @@ export function formatDuration(ms: number): string {
 
 /** At most this many failing names per row; the rest are counted. */
 export const MAX_FAILURES_SHOWN = 10;
+/** At most this many log paths per row (a scenario of seven boots has fourteen); results.json lists them all. */
+export const MAX_LOGS_SHOWN = 4;
 
 /** The names of a stage's failing and erroring cases ("0002-foo.patch", "CONFIG_NUMA", "memory-hotplug / mem-on-off-test.sh"). */
 export function failingNames(s: Pick<StageResult, 'tests'>): string[] {
@@ -56,7 +58,10 @@ function details(s: StageResult): string {
     const shown = failing.slice(0, MAX_FAILURES_SHOWN).map(codeCell).join(', ');
     parts.push(`failed: ${shown}${failing.length > MAX_FAILURES_SHOWN ? ` and ${failing.length - MAX_FAILURES_SHOWN} more` : ''}`);
   }
-  if (s.logs.length) parts.push(`logs: ${s.logs.map(codeCell).join(', ')}`);
+  if (s.logs.length) {
+    const more = s.logs.length - MAX_LOGS_SHOWN;
+    parts.push(`logs: ${s.logs.slice(0, MAX_LOGS_SHOWN).map(codeCell).join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+  }
   if (s.junit) parts.push(`JUnit: ${codeCell(s.junit)}`);
   if (s.command && s.status !== 'pass' && s.status !== 'skip') parts.push(`rerun: ${codeCell(s.command)}`);
   return parts.join('<br>');
