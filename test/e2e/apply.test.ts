@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * kseries apply on a real kernel tree: the lead's Debian 6.1 import, registered as a user's
- * git tree in an ISOLATED state directory (read-only use through a worktree). Applies a
+ * kseries apply on a real kernel tree: the e2e fixture k61 (Debian 6.1 imported by kseries,
+ * test/helpers/e2e-fixture-store.ts), registered as a user's git tree in an ISOLATED state
+ * directory (read-only use through a worktree). Applies a
  * small real series made here (drivers/dax/kmem.c, mm/memory_hotplug.c), a series whose
  * context does not match (a conflict), and the project's patches/v6.1 when it exists; then
  * checks that the tree's worktrees, branches and checkout are exactly as before.
@@ -11,13 +12,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCliAsync } from '../helpers/cli-async.js';
+import { k61Repo } from '../helpers/e2e-fixtures.js';
 import { isolate, type IsolatedEnv } from '../helpers/env.js';
 
-const K61 = '/root/.local/share/kseries/trees/k61';
+const K61 = k61Repo();
 /**
- * Not "k61": branches are kseries/<base>/<tree> in the shared repository, and the lead's own state
- * has a tree k61 there (and kseries/v6.1/k61 when they applied the series). A name of our own
- * keeps the two states from meeting.
+ * Not "k61": branches are kseries/<base>/<tree> in the shared repository, and other states
+ * (the fixture's own, another e2e run on the same cache) may have a tree k61 there (and
+ * kseries/v6.1/k61). A name of our own keeps the states from meeting.
  */
 const TREE = `e2e-k61-${process.pid}`;
 const REAL_SERIES = join(new URL('../..', import.meta.url).pathname, 'patches', 'v6.1');
@@ -83,15 +85,15 @@ const UPSTREAM_CHANGE: Edit = {
   edit: (t) => t.replace('static bool any_hotremove_failed;\n', 'static bool any_hotremove_failed __read_mostly;\n'),
 };
 
-describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debian 6.1 tree', () => {
+describe('kseries apply on the real Debian 6.1 tree', () => {
   let env: IsolatedEnv;
   let before: ReturnType<typeof snapshot>;
   let base: string;
   let foreignRefs: string[];
   /**
-   * What kseries may touch in the lead's repository, and the checkout it must not: our worktrees
+   * What kseries may touch in the fixture repository, and the checkout it must not: our worktrees
    * (under the isolated state dir), the kseries/*\/TREE branches, HEAD and status. (Worktrees and
-   * branches the lead makes meanwhile are not ours to compare.)
+   * branches another run makes meanwhile are not ours to compare.)
    */
   const snapshot = () => ({
     ourWorktrees: git(K61, ['worktree', 'list', '--porcelain'])
@@ -124,7 +126,7 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
   });
 
   afterAll(() => {
-    // whatever happened above: our worktrees and kseries/*/TREE branches must not stay in the lead's repository
+    // whatever happened above: our worktrees and kseries/*/TREE branches must not stay in the fixture repository
     const wts = git(K61, ['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith(`worktree ${env.paths.data}/`));
     for (const l of wts) git(K61, ['worktree', 'remove', '--force', '--force', l.slice('worktree '.length)]);
     for (const ref of git(K61, ['for-each-ref', '--format=%(refname)', 'refs/heads/kseries/']).split('\n').filter((r) => r.endsWith(`/${TREE}`) && !before.ourRefs.some((l) => l.startsWith(`${r} `)))) {
@@ -156,7 +158,7 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
     expect(rep.worktree).toBe(join(env.paths.data, 'worktrees', TREE, 'v6.1'));
     expect(readFileSync(join(rep.worktree, 'drivers/dax/kmem.c'), 'utf8')).toContain('static unsigned int kmem_hotremove_failures;');
     expect(git(K61, ['rev-parse', `refs/heads/kseries/v6.1/${TREE}`]).trim()).toBe(rep.head);
-    // the lead's checkout is untouched
+    // the fixture's checkout is untouched
     expect(git(K61, ['status', '--porcelain=v1'])).toBe(before.status);
     expect(git(K61, ['rev-parse', 'HEAD'])).toBe(before.head);
     // again: nothing to do, same HEAD
@@ -197,7 +199,8 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
     expect(snapshot()).toEqual(before);
   });
 
-  it.skipIf(!existsSync(join(REAL_SERIES, 'series')))("applies the project's own patches/v6.1", async () => {
+  it("applies the project's own patches/v6.1", async () => {
+    expect(existsSync(join(REAL_SERIES, 'series'))).toBe(true);
     const plan = await cli(['apply', '--tree', TREE, '--dry-run']);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/series: {2}v6.1 \(exact match for Linux 6.1.\d+\)/);
@@ -215,7 +218,7 @@ describe.skipIf(!existsSync(join(K61, '.git')))('kseries apply on the real Debia
     expect(r.code).toBe(0);
     expect(snapshot()).toEqual(before);
     expect(before.ourWorktrees).toEqual([]);
-    // and nobody else's kseries branch went with it (the lead's own kseries/v6.1/k61, say)
+    // and nobody else's kseries branch went with it (another state's kseries/v6.1/k61, say)
     const now = git(K61, ['for-each-ref', '--format=%(refname)', 'refs/heads/']).split('\n');
     expect(foreignRefs.filter((r) => !now.includes(r))).toEqual([]);
     expect(existsSync(K61)).toBe(true);

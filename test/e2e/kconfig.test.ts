@@ -3,20 +3,20 @@
  * kconfig apply on real trees: make tinyconfig + merge_config.sh + olddefconfig in an O=
  * build directory, then the verification and the drop explanations (~10-20 s per apply).
  *
- * 6.1: the lead's imported Debian 6.1 repository, reached through a `git clone --shared
- * --bare` in the test's temp dir and registered there as a git tree. The clone keeps
- * the original read-only: the detached worktree kconfig creates for a git tree is
- * registered in the clone, not in the original's .git.
- * 6.1 + series: a kseries/v6.1/* branch of that repository that has the series applied, when
- * there is one (the persistence symbols exist there; skipped otherwise).
- * 6.12: a git repository built once from /work/ref/linux-source-6.12 (GIT_DIR outside
- * that read-only tree, ~1 min), cached in /tmp/kseries-e2e and reused by later runs.
+ * 6.1: the e2e fixture k61 (Debian 6.1 imported by kseries, test/helpers/e2e-fixture-store.ts),
+ * reached through a `git clone --shared --bare` in the test's temp dir and registered there
+ * as a git tree. The clone keeps the fixture read-only: the detached worktree kconfig
+ * creates for a git tree is registered in the clone, not in the fixture's .git.
+ * 6.1 + series: another such clone, with patches/v6.1 applied by `kseries apply` (the
+ * persistence symbols exist there).
+ * 6.12: the e2e fixture k612 (Debian 6.12, imported on first use, ~1 min), the same way.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureK612, k61Repo } from '../helpers/e2e-fixtures.js';
 import { isolate, type IsolatedEnv } from '../helpers/env.js';
 import { runCliAsync } from '../helpers/run-cli-async.js';
 
@@ -24,10 +24,7 @@ import { runCliAsync } from '../helpers/run-cli-async.js';
 const run = async (cmd: string, args: string[], cwd?: string) =>
   (await promisify(execFile)(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 })).stdout;
 
-const K61_SOURCE = '/root/.local/share/kseries/trees/k61';
-const REF_612 = '/work/ref/linux-source-6.12';
-const CACHE = process.env.KSERIES_E2E_CACHE ?? '/tmp/kseries-e2e';
-const REPO_612 = join(CACHE, 'linux-6.12.git');
+const K61_SOURCE = k61Repo();
 
 const NICE = { timeoutMs: 900_000 };
 const kseries = (args: string[]) => runCliAsync(args, NICE);
@@ -50,26 +47,7 @@ function fragment(env: IsolatedEnv, name: string, lines: string[]): string {
 const statusOf = (report: { results: Array<{ symbol: string; status: string }> }) =>
   Object.fromEntries(report.results.map((r) => [r.symbol, r.status]));
 
-/** A git repository of /work/ref/linux-source-6.12 without writing a byte into it. */
-async function ensureRepo612(): Promise<string> {
-  const git = (args: string[]) => run('nice', ['-n', '10', 'git', `--git-dir=${REPO_612}`, `--work-tree=${REF_612}`, ...args]);
-  if (existsSync(REPO_612)) {
-    try {
-      await git(['rev-parse', '--verify', 'HEAD^{commit}']);
-      await git(['worktree', 'prune']);
-      return REPO_612;
-    } catch {
-      rmSync(REPO_612, { recursive: true, force: true });
-    }
-  }
-  mkdirSync(CACHE, { recursive: true });
-  await run('git', ['init', '-q', '--bare', REPO_612]);
-  await git(['-c', 'core.autocrlf=false', 'add', '-A', '-f', '.']);
-  await git(['-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'Linux 6.12 from /work/ref/linux-source-6.12 (kseries e2e)']);
-  return REPO_612;
-}
-
-describe.skipIf(!existsSync(join(K61_SOURCE, '.git')))('kseries kconfig apply on Debian 6.1 (real tree)', () => {
+describe('kseries kconfig apply on Debian 6.1 (real tree)', () => {
   let env: IsolatedEnv;
   let buildRoot: string;
 
@@ -175,34 +153,26 @@ describe.skipIf(!existsSync(join(K61_SOURCE, '.git')))('kseries kconfig apply on
   });
 });
 
-/** A branch of the lead's 6.1 repository with the series applied (kseries/v6.1/...), if there is one yet. */
-async function seriesBranch(): Promise<string | null> {
-  if (!existsSync(join(K61_SOURCE, '.git'))) return null;
-  const refs = (await run('git', ['for-each-ref', '--format=%(refname:short)', 'refs/heads/kseries/v6.1/'], K61_SOURCE)).split('\n').filter(Boolean);
-  for (const ref of refs) {
-    const kconfig = await run('git', ['show', `${ref}:drivers/dax/Kconfig`], K61_SOURCE).catch(() => '');
-    if (/^config DEV_DAX_KMEM_PERSIST$/m.test(kconfig) && /^config DEV_DAX_KMEM_BLK$/m.test(kconfig)) return ref;
-  }
-  return null;
-}
-
 describe('kseries kconfig apply on 6.1 with the series applied (real tree)', () => {
-  let env: IsolatedEnv | undefined;
-  let ref: string | null = null;
+  let env: IsolatedEnv;
 
   beforeAll(async () => {
-    ref = await seriesBranch();
-    if (!ref) return;
     env = isolate('kseries-e2e-kconfig-series-');
     const clone = join(env.root, 'k61.git');
     await run('git', ['clone', '-q', '--shared', '--bare', K61_SOURCE, clone]);
-    const add = await kseries(['tree', 'add', 'k61s', '--source', clone, '--ref', ref]);
-    expect(add.code).toBe(0);
+    const add = await kseries(['tree', 'add', 'k61s', '--source', clone]);
+    expect(add.code, add.stderr).toBe(0);
+    // patches/v6.1 on a branch of the clone: the series' Kconfig symbols exist there
+    const apply = await kseries(['apply', '--tree', 'k61s', '--json']);
+    expect(apply.code, apply.stderr + apply.stdout).toBe(0);
+    const src = json(apply.stdout).result.worktree as string;
+    const kconfig = readFileSync(join(src, 'drivers/dax/Kconfig'), 'utf8');
+    expect(kconfig).toMatch(/^config DEV_DAX_KMEM_PERSIST$/m);
+    expect(kconfig).toMatch(/^config DEV_DAX_KMEM_BLK$/m);
   });
   afterAll(() => cleanup(env));
 
-  it('both persistence types and the series\' dax selftest config hold', async (ctx) => {
-    if (!ref) return ctx.skip(); // no kseries/v6.1/* branch with the series in the lead's repository yet
+  it('both persistence types and the series\' dax selftest config hold', async () => {
     const r = await kseries(['kconfig', 'apply', '--tree', 'k61s', '--persist', 'none,blk', '--selftests', 'memory-hotplug,dax', '--json']);
     expect(r.code).toBe(0);
     const out = json(r.stdout);
@@ -218,24 +188,25 @@ describe('kseries kconfig apply on 6.1 with the series applied (real tree)', () 
     expect(statusOf(out.result.report)).toMatchObject({ DEV_DAX_KMEM_PERSIST: 'ok', DEV_DAX_KMEM_BLK: 'ok' });
   });
 
-  it('a persistence type without NUMA: exit 1, naming NUMA', async (ctx) => {
-    if (!ref) return ctx.skip();
-    const f = fragment(env!, 'nonuma', ['# CONFIG_NUMA is not set']);
+  it('a persistence type without NUMA: exit 1, naming NUMA', async () => {
+    const f = fragment(env, 'nonuma', ['# CONFIG_NUMA is not set']);
     const r = await kseries(['kconfig', 'apply', '--tree', 'k61s', '--persist', 'none', '--fragment', f, '--profile', 'nonuma']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^dropped: CONFIG_DEV_DAX_KMEM_PERSIST=y \(from persist-none\) -> \(absent\): depends on .*NUMA.*; unmet: .*NUMA \(=n; "not set" requested by nonuma\)/m);
   });
 });
 
-describe.skipIf(!existsSync(join(K61_SOURCE, '.git')) || !existsSync(join(REF_612, 'Kconfig')))('kseries kconfig apply on 6.12 (real tree)', () => {
+describe('kseries kconfig apply on 6.12 (real tree)', () => {
   let env: IsolatedEnv;
 
   beforeAll(async () => {
-    env = isolate('kseries-e2e-kconfig612-'); // first: its git identity and config are used to build the repository
     const t = Date.now();
-    const repo = await ensureRepo612();
-    console.log(`6.12 repository ready in ${((Date.now() - t) / 1000).toFixed(1)} s (${repo})`);
-    const add = await kseries(['tree', 'add', 'k612', '--source', repo, '--json']);
+    const k612 = await ensureK612(); // before isolate(): the fixture is made with the real environment
+    console.log(`6.12 fixture ready in ${((Date.now() - t) / 1000).toFixed(1)} s (${k612.repo})`);
+    env = isolate('kseries-e2e-kconfig612-');
+    const clone = join(env.root, 'k612.git');
+    await run('git', ['clone', '-q', '--shared', '--bare', k612.repo, clone]);
+    const add = await kseries(['tree', 'add', 'k612', '--source', clone, '--json']);
     expect(add.code).toBe(0);
     expect(json(add.stdout).result).toMatchObject({ kind: 'git', kernel: { version: 6, patchlevel: 12 } });
   });

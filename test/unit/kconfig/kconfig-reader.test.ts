@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * The Kconfig reader, on committed excerpts of the 6.1 and 6.12 trees (always), and on
- * the whole real trees when this machine has them (/work/ref: skipped elsewhere).
+ * The Kconfig reader, on committed excerpts of the 6.1 and 6.12 trees (the whole real
+ * trees: test/e2e/kconfig-reader.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { readKconfig, splitIf } from '../../../src/lib/kconfig/kconfig-reader.js';
 import { choiceOf, effectiveDependsText, hasPrompt, hasSymbol } from '../../../src/lib/kconfig/kconfig-db.js';
 import { showExpr } from '../../../src/lib/kconfig/expr.js';
-import { dbOf, fixtureTree, hasRef, REF_TREES } from './helpers.js';
+import { describeKconfigFacts } from '../../helpers/kconfig-facts.js';
+import { fixtureTree } from './helpers.js';
 
 describe('splitIf', () => {
   it.each([
@@ -102,134 +103,5 @@ describe('readKconfig on an in-memory tree', () => {
   });
 });
 
-/** The same questions, asked of the committed excerpts and (when present) of the real trees. */
-const TABLE: Array<[string, { '6.1': string | null; '6.12': string | null }]> = [
-  ['DEV_DAX_KMEM', { '6.1': 'DAX && DEV_DAX && MEMORY_HOTPLUG', '6.12': 'DAX && DEV_DAX && MEMORY_HOTPLUG' }],
-  ['DEV_DAX', { '6.1': 'DAX && TRANSPARENT_HUGEPAGE', '6.12': 'DAX && TRANSPARENT_HUGEPAGE' }],
-  ['DEV_DAX_PMEM', { '6.1': 'DAX && LIBNVDIMM && NVDIMM_DAX && DEV_DAX', '6.12': 'DAX && LIBNVDIMM && NVDIMM_DAX && DEV_DAX' }],
-  ['DEV_DAX_HMEM_DEVICES', { '6.1': 'DAX && DEV_DAX_HMEM && DAX = y', '6.12': 'DAX && DEV_DAX_HMEM' }],
-  ['DEV_DAX_CXL', { '6.1': null, '6.12': 'DAX && CXL_BUS && CXL_REGION && DEV_DAX' }],
-  ['ZONE_DEVICE', { '6.1': 'MEMORY_HOTPLUG && MEMORY_HOTREMOVE && SPARSEMEM_VMEMMAP && ARCH_HAS_PTE_DEVMAP', '6.12': 'MEMORY_HOTPLUG && MEMORY_HOTREMOVE && SPARSEMEM_VMEMMAP && ARCH_HAS_PTE_DEVMAP' }],
-  ['MEMORY_HOTPLUG', { '6.1': 'SPARSEMEM && ARCH_ENABLE_MEMORY_HOTPLUG && 64BIT', '6.12': 'SPARSEMEM && ARCH_ENABLE_MEMORY_HOTPLUG && 64BIT' }],
-  ['MEMORY_HOTREMOVE', { '6.1': 'MEMORY_HOTPLUG && ARCH_ENABLE_MEMORY_HOTREMOVE && MIGRATION', '6.12': 'MEMORY_HOTPLUG && ARCH_ENABLE_MEMORY_HOTREMOVE && MIGRATION' }],
-  ['MEMORY_HOTPLUG_DEFAULT_ONLINE', { '6.1': 'MEMORY_HOTPLUG', '6.12': null }],
-  ['MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE', { '6.1': null, '6.12': 'MEMORY_HOTPLUG' }],
-  ['TRANSPARENT_HUGEPAGE', { '6.1': 'HAVE_ARCH_TRANSPARENT_HUGEPAGE && !PREEMPT_RT', '6.12': 'HAVE_ARCH_TRANSPARENT_HUGEPAGE && !PREEMPT_RT' }],
-  ['MIGRATION', { '6.1': '(NUMA || ARCH_ENABLE_MEMORY_HOTREMOVE || COMPACTION || CMA) && MMU', '6.12': '(NUMA || ARCH_ENABLE_MEMORY_HOTREMOVE || COMPACTION || CMA) && MMU' }],
-  ['NUMA', { '6.1': 'SMP && (X86_64 || X86_32 && HIGHMEM64G && X86_BIGSMP)', '6.12': 'SMP && (X86_64 || X86_32 && HIGHMEM64G && X86_BIGSMP)' }],
-  ['64BIT', { '6.1': 'y', '6.12': 'y' }],
-  ['DEV_DAX_KMEM_PERSIST', { '6.1': null, '6.12': null }],
-];
-
-for (const v of ['6.1', '6.12'] as const) {
-  for (const [label, dir, skip] of [
-    ['excerpt', fixtureTree(v), false],
-    ['real tree', REF_TREES[v], !hasRef(v)],
-  ] as const) {
-    describe.skipIf(skip)(`Linux ${v} ${label}${skip ? ` (skipped: ${dir} is absent on this machine)` : ''}`, () => {
-      it('reads without issues', () => {
-        const db = dbOf(dir);
-        expect(db.issues).toEqual([]);
-        if (label === 'real tree') {
-          expect(db.files.length).toBeGreaterThan(1000);
-          expect(db.symbols.size).toBeGreaterThan(15000);
-        }
-      });
-
-      it.each(TABLE)('%s', (symbol, want) => {
-        const db = dbOf(dir);
-        expect(hasSymbol(db, symbol)).toBe(want[v] !== null);
-        expect(effectiveDependsText(db, symbol)).toBe(want[v]);
-      });
-
-      it(v === '6.1' ? 'has MEMORY_HOTPLUG_DEFAULT_ONLINE, a plain bool' : 'has the MHP_DEFAULT_ONLINE_TYPE_* choice instead of MEMORY_HOTPLUG_DEFAULT_ONLINE', () => {
-        const db = dbOf(dir);
-        if (v === '6.1') {
-          expect(db.symbols.get('MEMORY_HOTPLUG_DEFAULT_ONLINE')!.type).toBe('bool');
-          expect(choiceOf(db, 'MEMORY_HOTPLUG_DEFAULT_ONLINE')).toBeNull();
-        } else {
-          const ch = choiceOf(db, 'MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE')!;
-          expect(ch.prompt).toBe('Memory Hotplug Default Online Type');
-          expect(ch.members).toEqual([
-            'MHP_DEFAULT_ONLINE_TYPE_OFFLINE',
-            'MHP_DEFAULT_ONLINE_TYPE_ONLINE_AUTO',
-            'MHP_DEFAULT_ONLINE_TYPE_ONLINE_KERNEL',
-            'MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE',
-          ]);
-          expect(ch.defaults.map((d) => showExpr(d.value))).toEqual(['MHP_DEFAULT_ONLINE_TYPE_OFFLINE']);
-          // The choice sits inside `if MEMORY_HOTPLUG`.
-          expect(ch.inherited.map((i) => i.label)).toContain('if MEMORY_HOTPLUG');
-        }
-      });
-
-      it('puts the THP sysfs defaults in a choice whose members are indented', () => {
-        const ch = choiceOf(dbOf(dir), 'TRANSPARENT_HUGEPAGE_MADVISE')!;
-        expect(ch.prompt).toBe('Transparent Hugepage Support sysfs defaults');
-        expect(ch.members.slice(0, 2)).toEqual(['TRANSPARENT_HUGEPAGE_ALWAYS', 'TRANSPARENT_HUGEPAGE_MADVISE']);
-      });
-
-      it('records who selects the arch helpers', () => {
-        const db = dbOf(dir);
-        expect(db.selectedBy.get('ARCH_ENABLE_MEMORY_HOTPLUG')!.map((r) => r.by)).toContain('X86');
-        expect(hasPrompt(db, 'ARCH_ENABLE_MEMORY_HOTPLUG')).toBe(false);
-      });
-    });
-  }
-}
-
-/**
- * What differs between 6.1 and 6.12 for every symbol kseries asks for (our fragments and
- * the selftests' config files), read from the real trees: the report the 6.12 e2e check relies on.
- */
-describe.skipIf(!hasRef('6.1') || !hasRef('6.12'))(
-  `6.1 vs 6.12 for the symbols we request${!hasRef('6.1') || !hasRef('6.12') ? ' (skipped: /work/ref trees absent)' : ''}`,
-  () => {
-    it.each([
-      ['MEMORY_HOTPLUG_DEFAULT_ONLINE', 'exists', 'absent: replaced by the MHP_DEFAULT_ONLINE_TYPE_* choice'],
-      ['MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE', 'absent', 'in choice "Memory Hotplug Default Online Type"'],
-      ['SLOB', 'in choice "Choose SLAB allocator"', 'absent (SLOB was removed)'],
-      ['SLUB', 'in choice "Choose SLAB allocator"', 'no prompt (def_bool, the only allocator)'],
-      ['SLUB_TINY', 'absent', 'exists: tinyconfig turns it on, and KASAN and SLUB_DEBUG need it off'],
-      ['KASAN', 'depends on SLUB && SYSFS || SLAB && !DEBUG_SLAB', 'depends on SYSFS && !SLUB_TINY'],
-      ['ACPI_NUMA', 'has a prompt', 'no prompt: only X86_64_ACPI_NUMA selects it'],
-    ])('%s: 6.1 %s; 6.12 %s', (symbol) => {
-      const [a, b] = [dbOf(REF_TREES['6.1']), dbOf(REF_TREES['6.12'])];
-      const facts = (db: typeof a) => ({
-        exists: hasSymbol(db, symbol),
-        choice: choiceOf(db, symbol)?.prompt ?? null,
-        prompt: hasPrompt(db, symbol),
-        depends: effectiveDependsText(db, symbol),
-      });
-      const [fa, fb] = [facts(a), facts(b)];
-      expect(fa).not.toEqual(fb);
-      const expected: Record<string, [Partial<typeof fa>, Partial<typeof fb>]> = {
-        MEMORY_HOTPLUG_DEFAULT_ONLINE: [{ exists: true }, { exists: false }],
-        MHP_DEFAULT_ONLINE_TYPE_ONLINE_MOVABLE: [{ exists: false }, { exists: true, choice: 'Memory Hotplug Default Online Type' }],
-        SLOB: [{ exists: true, choice: 'Choose SLAB allocator' }, { exists: false }],
-        SLUB: [{ choice: 'Choose SLAB allocator', prompt: true }, { choice: null, prompt: false }],
-        SLUB_TINY: [{ exists: false }, { exists: true, prompt: true }],
-        KASAN: [{ prompt: true }, { prompt: true }],
-        ACPI_NUMA: [{ prompt: true }, { prompt: false }],
-      };
-      expect(fa).toMatchObject(expected[symbol][0]);
-      expect(fb).toMatchObject(expected[symbol][1]);
-      if (symbol === 'KASAN') {
-        expect(fa.depends).toMatch(/&& \(SLUB && SYSFS \|\| SLAB && !DEBUG_SLAB\)$/);
-        expect(fb.depends).toMatch(/&& SYSFS && !SLUB_TINY$/);
-      }
-    });
-
-    it('everything else our fragments ask for exists in both trees with the same dependencies', async () => {
-      const { readCatalog } = await import('../../../src/lib/kconfig/fragments.js');
-      const { kconfigRoot } = await import('../../../src/lib/paths.js');
-      const cat = readCatalog(kconfigRoot());
-      const asked = [cat.feature, cat.debug, ...Object.values(cat.platform)].flatMap((f) => [...f.config.keys()]);
-      const differing = ['SLUB', 'SLUB_TINY', 'KASAN', 'ACPI_NUMA', 'SLUB_DEBUG', 'DEBUG_LIST', 'FS_DAX'];
-      const [a, b] = [dbOf(REF_TREES['6.1']), dbOf(REF_TREES['6.12'])];
-      const diff = [...new Set(asked)].filter((s) => effectiveDependsText(a, s) !== effectiveDependsText(b, s) || hasPrompt(a, s) !== hasPrompt(b, s));
-      expect(diff.sort()).toEqual(differing.sort());
-      // The rest exist in both.
-      for (const s of asked.filter((x) => !differing.includes(x))) expect([s, hasSymbol(a, s), hasSymbol(b, s)]).toEqual([s, true, true]);
-    });
-  },
-);
+/** The same questions as test/e2e/kconfig-reader.test.ts asks of the whole real trees. */
+for (const v of ['6.1', '6.12'] as const) describeKconfigFacts(v, 'excerpt', () => fixtureTree(v), false);
