@@ -11,7 +11,7 @@ const FIX = new URL('../../fixtures/build', import.meta.url).pathname;
 const read = (f: string) => readFileSync(join(FIX, f), 'utf8');
 
 /** Where each recorded log was built: its source and O= directories. */
-const LEAD = { srcDir: '/root/.local/share/kseries/worktrees/k61/dev', buildDir: '/work/scratch/dev61' };
+const LEAD = { srcDir: '/srv/kseries/worktrees/k61/dev', buildDir: '/srv/build/dev61' };
 const MINE = { srcDir: '/tmp/kb/src', buildDir: '/tmp/kb/o-w1' };
 const FAKE = { srcDir: '/tmp/kb/fake-rec/src', buildDir: '/tmp/kb/fake-rec/build' };
 

@@ -101,8 +101,8 @@ describe('the warnings ledger', () => {
 
   it('the lead\'s full build: one unit with a warning', () => {
     const text = readFileSync(join(new URL('../../fixtures/build', import.meta.url).pathname, 'k61-dev-gcc12.log'), 'utf8');
-    const src = '/root/.local/share/kseries/worktrees/k61/dev';
-    const l = updateLedger(null, parseMakeLog(text, { srcDir: src, buildDir: '/work/scratch/dev61' }), src, all);
+    const src = '/srv/kseries/worktrees/k61/dev';
+    const l = updateLedger(null, parseMakeLog(text, { srcDir: src, buildDir: '/srv/build/dev61' }), src, all);
     expect(Object.keys(l.objects)).toEqual(['drivers/dax/kmem_persist.o']);
   });
 });
