@@ -6,7 +6,8 @@ export default defineConfig({
     globals: true,
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      // unit first, then e2e (sequence.groupOrder): kernel builds and VMs do not slow the unit tests down on 2 cores
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, sequence: { groupOrder: 0 } } },
       {
         extends: true,
         test: {
@@ -17,6 +18,7 @@ export default defineConfig({
           testTimeout: 3_600_000,
           hookTimeout: 3_600_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
