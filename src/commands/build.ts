@@ -83,7 +83,7 @@ export default class Build extends KseriesCommand {
     // --version of each tool runs beside make: only metadata.json waits for it (missing tools were caught from PATH)
     const toolchain = probeToolchain(this.runner, ctx.spec, what);
     toolchain.catch(() => undefined);
-    note(this.quiet, `source ${ctx.spec.srcDir}\nO=${ctx.spec.buildDir}\n$ ${planBuild(ctx.spec, runStamp()).commandLine}`);
+    if (mode === 'build') note(this.quiet, `source ${ctx.spec.srcDir}\nO=${ctx.spec.buildDir}\n$ ${planBuild(ctx.spec, runStamp()).commandLine}`);
     let result!: BuildReport | DeltaReport | EachCommitReport;
     await runTasks(
       [
