@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StatePaths } from '../paths.js';
 import { renderCiSummary } from '../report/ci-summary.js';
-import { toCiResults, treeResultsOf, type CiResults } from '../report/ci-results.js';
+import { parseCiResults, toCiResults, treeResultsOf, type CiResults } from '../report/ci-results.js';
 import { stagesToReport } from '../report/from-stages.js';
 import { renderJUnit } from '../report/junit.js';
 import { renderSummary } from '../report/summary.js';
@@ -41,7 +41,10 @@ export function renderReports(ci: CiResults): Map<string, string> {
 }
 
 export function writeCiReports(resultsDir: string, run: CiRun, o: { paths: StatePaths; cwd: string; argv: readonly string[] }): { ci: CiResults; files: string[] } {
-  const ci = toCiResults(run.trees, { ...run, invocation: { argv: [...o.argv], cwd: o.cwd, stateDir: o.paths.data, cacheDir: o.paths.cache } });
+  // Written as a reader sees it (validated, in the reader's field order): reading it back renders the same files.
+  const ci = parseCiResults(
+    JSON.parse(JSON.stringify(toCiResults(run.trees, { ...run, invocation: { argv: [...o.argv], cwd: o.cwd, stateDir: o.paths.data, cacheDir: o.paths.cache } }))),
+  );
   const files: string[] = [];
   for (const [rel, text] of renderReports(ci)) {
     const f = join(resultsDir, rel);

@@ -119,6 +119,12 @@ describe('commands.sh', () => {
 });
 
 describe('the files of a ci run', () => {
+  it('are a fixed point: rendering what results.json reads back gives the same files', () => {
+    const once = renderReports(parseCiResults(JSON.parse(JSON.stringify(ci))));
+    const twice = renderReports(parseCiResults(JSON.parse(once.get('results.json')!)));
+    expect([...twice]).toEqual([...once]);
+  });
+
   it('are rendered from results.json alone: top level and per tree', () => {
     expect([...renderReports(ci).keys()]).toEqual([
       'results.json', 'summary.md', 'junit.xml', 'commands.sh',
