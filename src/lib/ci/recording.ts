@@ -15,10 +15,14 @@ export interface Recording {
   stop(): void;
 }
 
+/** git commands that only look (rev-parse, cat-file, status, ...): left out of the record, they reproduce nothing. */
+const GIT_QUERY = /^git -C \S+(?: -c \S+)* (?:rev-parse|cat-file|show|show-ref|status|for-each-ref|ls-files|log|merge-base|symbolic-ref|diff|var|config --get\S*|worktree list)(?: |$)/;
+export const isGitQuery = (line: string) => GIT_QUERY.test(line);
+
 export function record(inner: Runner): Recording {
   const commands: string[] = [];
   const previous = setGitHistorySink((line) => {
-    commands.push(line);
+    if (!isGitQuery(line)) commands.push(line);
     previous?.(line);
   });
   const runner: Runner = {
