@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { infraError } from '../errors.js';
 import { describe, type Runner } from '../exec/runner.js';
-import { CompileCounter, countObjects, estimateFor, writeStats, type ProgressSnapshot } from './compile-progress.js';
+import { CompileCounter, countObjects, estimateFor, readStats, writeStats, type ProgressSnapshot } from './compile-progress.js';
 import { firstHostProblem, type HostProblem } from './host-problems.js';
 import { readLedger, updateLedger, writeLedger, type Ledger } from './ledger.js';
 import { parseMakeLog, type MakeLog } from './make-log.js';
@@ -89,7 +89,12 @@ export async function executeBuild(runner: Runner, plan: BuildPlan, opts: Execut
   const ledger = updateLedger(ledgerBefore, log, spec.srcDir, (rel) => existsSync(join(spec.srcDir, rel)));
   writeLedger(layout.ledger, ledger);
   const ok = r.exitCode === 0;
-  if (ok) writeStats(layout.stats, { compiled: log.compiled.length, objects: countObjects(spec.buildDir) });
+  if (ok) {
+    const before = readStats(layout.stats);
+    // nothing compiled: the object count did not change (no walk of the build directory)
+    const objects = log.compiled.length === 0 && before?.objects ? before.objects : countObjects(spec.buildDir);
+    writeStats(layout.stats, { compiled: log.compiled.length, objects });
+  }
   return {
     ok,
     makeExitCode: r.exitCode,
