@@ -8,25 +8,27 @@
  *     files the series touches (the bisectability check);
  *   - --warnings-delta --W1 (only with KSERIES_E2E_DELTA=1: two more full W=1 builds).
  *
- * The lead's imported 6.1 repository is reached through a `git clone --shared --bare` (the
- * original is never written to: worktrees and kseries/* refs land in the clone); `tree
- * remove` cleans up at the end. State, build dirs and the clone live under a STABLE path
- * ($KSERIES_E2E_CACHE/build-e2e, wiped at the start) and ccache under
- * $KSERIES_E2E_CACHE/ccache-build (kept): compiler command lines hold absolute paths, so a
- * later run of this file hits the cache. Every make runs under nice -n 10 with -j2.
- * A first run takes about an hour on 2 busy cores (three full builds, two of them W=1); a
- * rerun a fraction of that.
+ * The tree is the e2e fixture k61 (Debian 6.1 imported by kseries, test/helpers/e2e-fixture-store.ts),
+ * reached through a `git clone --shared --bare --single-branch` (the fixture is never
+ * written to: worktrees and kseries/* refs land in the clone); `tree remove` cleans up at
+ * the end. State, build dirs and the clone live under a STABLE path (<e2e cache>/build-e2e,
+ * wiped at the start) and ccache in the e2e cache's ccache/ (kept): compiler command lines
+ * hold absolute paths, so a later run of this file hits the cache. Every make runs under
+ * nice -n 10 with -j2. A first run took 58 min on 2 busy cores (three full builds, two of
+ * them W=1); a rerun with a warm cache a fraction of that.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { e2eCcacheDir, e2eRoot, k61Repo } from '../helpers/e2e-fixtures.js';
 import { isolate, type IsolatedEnv } from '../helpers/env.js';
 import { runCliAsync } from '../helpers/cli-async.js';
 
-const K61_SOURCE = '/root/.local/share/kseries/trees/k61';
-const CACHE = process.env.KSERIES_E2E_CACHE ?? '/tmp/kseries-e2e';
-const ROOT = join(CACHE, 'build-e2e');
-const CCACHE = join(CACHE, 'ccache-build');
+const K61_SOURCE = k61Repo();
+const ROOT = join(e2eRoot(), 'build-e2e');
+const CCACHE = e2eCcacheDir();
 const STATE = join(ROOT, 'state');
 const CACHE_DIR = join(ROOT, 'cache');
 const CLONE = join(ROOT, 'k61.git');
@@ -45,16 +47,17 @@ const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
   return r;
 };
 
-describe.skipIf(!existsSync(join(K61_SOURCE, '.git')))('kseries build on Debian 6.1 with the series (real tree)', () => {
+describe('kseries build on Debian 6.1 with the series (real tree)', () => {
   let srcDir: string;
 
   beforeAll(async () => {
     env = isolate('kseries-e2e-build-');
-    rmSync(ROOT, { recursive: true, force: true });
+    // asynchronously: deleting GBs of worktrees must not block the test worker (vitest's RPC times out)
+    await rm(ROOT, { recursive: true, force: true });
     mkdirSync(ROOT, { recursive: true });
     mkdirSync(CCACHE, { recursive: true });
-    // only the base branch: the original may hold kseries/* branches of its own users
-    execFileSync('git', ['clone', '-q', '--shared', '--bare', '--single-branch', K61_SOURCE, CLONE]);
+    // only the checked-out branch: the fixture may hold kseries/* branches of other states
+    await promisify(execFile)('git', ['clone', '-q', '--shared', '--bare', '--single-branch', K61_SOURCE, CLONE]);
     const add = await kseries(['tree', 'add', 'k61', '--source', CLONE, '--json']);
     expect(add.code, add.stderr).toBe(0);
     const apply = await timed('apply', () => kseries(['apply', '--tree', 'k61', '--json']));

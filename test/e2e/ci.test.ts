@@ -5,26 +5,27 @@
  * (summary.md, results.json, junit.xml, commands.sh) checked; and a patch set with one
  * broken patch on the same tree: apply FAIL, everything after it SKIP, exit 1.
  *
- * The lead's imported 6.1 repository is reached through a `git clone --shared --bare` of
- * its base branch (the original is never written to: worktrees and kseries/* refs land in
- * the clone; its refs and worktrees are compared before and after). The state directory
- * lives under a STABLE path ($KSERIES_CI_E2E, default /tmp/kseries-ci-e2e) and the cache
- * with ccache under $KSERIES_CI_CACHE (default /tmp/kseries-ci-cache, kept): the kernel's
- * compiler command lines hold absolute paths, so a rerun hits ccache. `tree remove` runs
- * at the end, whatever happened. Everything runs under nice -n 10.
+ * The tree is the e2e fixture k61 (Debian 6.1 imported by kseries, test/helpers/e2e-fixture-store.ts),
+ * reached through a `git clone --shared --bare` of its base branch (the fixture is never
+ * written to: worktrees and kseries/* refs land in the clone; its refs and worktrees are
+ * compared before and after). The state directory lives under a STABLE path (<e2e cache>/ci-e2e)
+ * and the cache with ccache under <e2e cache>/ci-cache (kept): the kernel's compiler command
+ * lines hold absolute paths, so a rerun hits ccache. `tree remove` runs at the end,
+ * whatever happened. Everything runs under nice -n 10.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { e2eRoot, k61Repo } from '../helpers/e2e-fixtures.js';
 import { isolate, type IsolatedEnv } from '../helpers/env.js';
 import { parseCiResults } from '../../src/lib/report/ci-results.js';
 import { parseResults } from '../../src/lib/report/results.js';
 import { repoRoot } from '../../src/lib/paths.js';
 
-const K61_SOURCE = process.env.KSERIES_E2E_K61 ?? '/root/.local/share/kseries/trees/k61';
-const ROOT = process.env.KSERIES_CI_E2E ?? '/tmp/kseries-ci-e2e';
-const CACHE = process.env.KSERIES_CI_CACHE ?? '/tmp/kseries-ci-cache';
+const K61_SOURCE = k61Repo();
+const ROOT = join(e2eRoot(), 'ci-e2e');
+const CACHE = join(e2eRoot(), 'ci-cache');
 const STATE = join(ROOT, 'state');
 const CLONE = join(ROOT, 'k61.git');
 const BIN = join(repoRoot(), 'bin', 'run.js');
@@ -63,7 +64,7 @@ const registered = (): string[] => {
   return existsSync(f) ? Object.keys(JSON.parse(readFileSync(f, 'utf8')).trees) : [];
 };
 
-describe.skipIf(!existsSync(join(K61_SOURCE, '.git')) && !existsSync(join(K61_SOURCE, 'HEAD')))('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
+describe('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
   let before: string;
 
   beforeAll(async () => {
@@ -73,7 +74,18 @@ describe.skipIf(!existsSync(join(K61_SOURCE, '.git')) && !existsSync(join(K61_SO
     // a run that was killed may have left its trees registered
     for (const t of registered()) await kseries(['tree', 'remove', t]);
     rmSync(join(ROOT, 'results'), { recursive: true, force: true });
-    if (!existsSync(CLONE)) execFileSync('git', ['clone', '-q', '--shared', '--bare', '--single-branch', K61_SOURCE, CLONE]);
+    // a clone of an earlier import of the fixture (its objects are borrowed from it) is made again
+    const head = (repo: string) => execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    let fresh = false;
+    try {
+      fresh = existsSync(CLONE) && head(CLONE) === head(K61_SOURCE) && execFileSync('git', ['-C', CLONE, 'cat-file', '-t', 'HEAD^{tree}'], { encoding: 'utf8' }).trim() === 'tree';
+    } catch {
+      fresh = false;
+    }
+    if (!fresh) {
+      rmSync(CLONE, { recursive: true, force: true });
+      execFileSync('git', ['clone', '-q', '--shared', '--bare', '--single-branch', K61_SOURCE, CLONE]);
+    }
     for (const name of ['k61', 'k61-broken']) {
       const add = await kseries(['tree', 'add', name, '--source', CLONE, '--json']);
       expect(add.code, add.stderr).toBe(0);
