@@ -26,7 +26,13 @@ const key = (t: TreePlan, s: PlannedStage) => `${t.tree}\u0000${s.id}`;
 const line = (results: StageResult[]) => {
   const st = overallOf(results);
   const first = results.find((r) => r.status === st) ?? results[0];
-  return `${st.toUpperCase()} in ${formatDuration(results.reduce((a, r) => a + r.durationMs, 0))}: ${first?.summary ?? ''}`;
+  const head = `${st.toUpperCase()} in ${formatDuration(results.reduce((a, r) => a + r.durationMs, 0))}: `;
+  if (results.length <= 1) return `${head}${first?.summary ?? ''}`;
+  // a stage of several results (the selftest scenarios): how many of each, and the worst one's words
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const tally = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+  return `${head}${results.length} parts: ${tally}${st === 'pass' ? '' : `; ${first.name}: ${first.summary}`}`;
 };
 
 /**

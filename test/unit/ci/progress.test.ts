@@ -20,6 +20,9 @@ describe('lineHooks', () => {
     h.stageEnd!(tree, build, [{ name: 'build', status: 'pass', durationMs: 100_000, summary: 'built bzImage', logs: [], command: null }]);
     h.stageOutput!(tree, selftest, 'kselftest:boot1: booting');
     h.stageOutput!(tree, selftest, 'kselftest:boot1: pass in 20.0 s');
+    const part = (name: string, status: 'pass' | 'fail', summary: string) => ({ name, status, durationMs: 30_000, summary, logs: [], command: null });
+    h.stageEnd!(tree, selftest, [part('selftest:a', 'pass', '1 boot(s): pass'), part('selftest:b', 'pass', '3 boot(s): pass, pass, pass')]);
+    h.stageEnd!(tree, selftest, [part('selftest:a', 'pass', '1 boot(s): pass'), part('selftest:b', 'fail', 'boot2 (v.sh): exit 1')]);
     expect(out).toEqual([
       '[k61] build: build bzImage and modules\n',
       '[k61] build: 2 objects compiled\n',
@@ -27,6 +30,8 @@ describe('lineHooks', () => {
       '[k61] build: PASS in 1 min 40 s: built bzImage\n',
       '[k61] selftest: kselftest:boot1: booting\n',
       '[k61] selftest: kselftest:boot1: pass in 20.0 s\n',
+      '[k61] selftest: PASS in 1 min 0 s: 2 parts: 2 pass\n',
+      '[k61] selftest: FAIL in 1 min 0 s: 2 parts: 1 pass, 1 fail; selftest:b: boot2 (v.sh): exit 1\n',
     ]);
   });
 });
