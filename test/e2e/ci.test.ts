@@ -8,16 +8,17 @@
  * The tree is the e2e fixture k61 (Debian 6.1 imported by kseries, test/helpers/e2e-fixture-store.ts),
  * reached through a `git clone --shared --bare` of its base branch (the fixture is never
  * written to: worktrees and kseries/* refs land in the clone; its refs and worktrees are
- * compared before and after). The state directory lives under a STABLE path (<e2e cache>/ci-e2e)
- * and the cache with ccache under <e2e cache>/ci-cache (kept): the kernel's compiler command
- * lines hold absolute paths, so a rerun hits ccache. `tree remove` runs at the end,
- * whatever happened. Everything runs under nice -n 10.
+ * compared before and after). State and cache live side by side under a STABLE path
+ * (<e2e cache>/ci-e2e/{state,cache}, kept) with the e2e ccache: kseries builds with
+ * CCACHE_BASEDIR at their common root, so this build, build.test.ts's (same commit and
+ * config) and .ci/run's main job hit each other's ccache entries. `tree remove` runs at the
+ * end, whatever happened. Everything runs under nice -n 10.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { e2eRoot, k61Repo } from '../helpers/e2e-fixtures.js';
+import { e2eCcacheDir, e2eRoot, k61Repo } from '../helpers/e2e-fixtures.js';
 import { isolate, type IsolatedEnv } from '../helpers/env.js';
 import { parseCiResults } from '../../src/lib/report/ci-results.js';
 import { parseResults } from '../../src/lib/report/results.js';
@@ -25,7 +26,7 @@ import { repoRoot } from '../../src/lib/paths.js';
 
 const K61_SOURCE = k61Repo();
 const ROOT = join(e2eRoot(), 'ci-e2e');
-const CACHE = join(e2eRoot(), 'ci-cache');
+const CACHE = join(ROOT, 'cache');
 const STATE = join(ROOT, 'state');
 const CLONE = join(ROOT, 'k61.git');
 const BIN = join(repoRoot(), 'bin', 'run.js');
@@ -38,7 +39,7 @@ function kseries(args: string[], timeoutMs = 7_200_000): Promise<{ code: number;
   const t = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn('nice', ['-n', '10', process.execPath, BIN, ...args], {
-      env: { ...process.env, KSERIES_HOME: STATE, KSERIES_CACHE: CACHE, KSERIES_NO_PROGRESS: '1' },
+      env: { ...process.env, KSERIES_HOME: STATE, KSERIES_CACHE: CACHE, CCACHE_DIR: e2eCcacheDir(), KSERIES_NO_PROGRESS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

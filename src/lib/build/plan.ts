@@ -7,7 +7,7 @@
  *   mkdir -p BUILD                                                   (with --config FILE)
  *   cp -- FILE BUILD/.config                                         (with --config FILE)
  *   make -C SRC O=BUILD ARCH=… [TOOLCHAIN] olddefconfig              (with --config FILE)
- *   [CCACHE_DIR=…] [nice -n N] make -C SRC O=BUILD ARCH=… [TOOLCHAIN] [W=1] -jN TARGETS
+ *   [CCACHE_DIR=… CCACHE_BASEDIR=… CCACHE_NOHASHDIR=true] [nice -n N] make -C SRC O=BUILD ARCH=… [TOOLCHAIN] [W=1] -jN TARGETS
  *
  * TOOLCHAIN is CROSS_COMPILE=… when the host cannot build ARCH natively, LLVM=1 with
  * --llvm, and CC/HOSTCC wrapped in ccache with --ccache. olddefconfig gets the same
@@ -63,7 +63,30 @@ export function makeArgs(spec: BuildSpec): string[] {
   return ['-C', spec.srcDir, `O=${spec.buildDir}`, ...toolchainVars(spec), ...(spec.w1 ? ['W=1'] : []), `-j${spec.jobs}`, ...spec.targets];
 }
 
-const env = (spec: BuildSpec): Record<string, string> | undefined => (spec.ccache && spec.ccacheDir ? { CCACHE_DIR: spec.ccacheDir } : undefined);
+/** The deepest directory holding both paths ("/" when they share nothing else). */
+export function commonAncestor(a: string, b: string): string {
+  const pa = a.split('/').filter(Boolean);
+  const pb = b.split('/').filter(Boolean);
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  return `/${pa.slice(0, i).join('/')}`;
+}
+
+/**
+ * ccache's environment. Besides CCACHE_DIR: kbuild hands the compiler absolute paths of
+ * the source (-I, -include, -fmacro-prefix-map, the file itself) when building with O=,
+ * so by default every worktree or state directory has a cache of its own. CCACHE_BASEDIR
+ * (the deepest directory holding both the source and the O= directory) makes ccache hash
+ * those paths relative to the O= directory, and CCACHE_NOHASHDIR leaves the working
+ * directory out of the hash (there is no debug info to carry it): a build of the same
+ * commit and .config under another state directory with the same layout (state/ and
+ * cache/ side by side) then hits the cache. Never "/": system headers would be rewritten too.
+ */
+const env = (spec: BuildSpec): Record<string, string> | undefined => {
+  if (!spec.ccache || !spec.ccacheDir) return undefined;
+  const base = commonAncestor(spec.srcDir, spec.buildDir);
+  return base === '/' ? { CCACHE_DIR: spec.ccacheDir } : { CCACHE_DIR: spec.ccacheDir, CCACHE_BASEDIR: base, CCACHE_NOHASHDIR: 'true' };
+};
 
 const niced = (spec: BuildSpec, args: string[]): Pick<CommandSpec, 'cmd' | 'args'> =>
   spec.nice > 0 ? { cmd: 'nice', args: ['-n', String(spec.nice), 'make', ...args] } : { cmd: 'make', args };

@@ -2,7 +2,7 @@
 /** The build planner: the make argv for each architecture, LLVM, ccache and W=1 combination. */
 import { describe as describeSpec } from '../../../src/lib/exec/runner.js';
 import { ARCHES, archInfo, crossPrefix } from '../../../src/lib/build/arches.js';
-import { compilerOf, makeArgs, planBuild, renderBuildPlan } from '../../../src/lib/build/plan.js';
+import { commonAncestor, compilerOf, makeArgs, planBuild, renderBuildPlan } from '../../../src/lib/build/plan.js';
 import { defaultTargets, parseTargets, type BuildSpec } from '../../../src/lib/build/spec.js';
 import { KseriesError } from '../../../src/lib/errors.js';
 
@@ -124,6 +124,23 @@ describe('planBuild', () => {
     const c = planBuild(spec({ ccache: true, ccacheDir: '/cache/ccache' }), 's');
     expect(c.make.env).toEqual({ CCACHE_DIR: '/cache/ccache' });
     expect(c.commandLine).toBe(`CCACHE_DIR=/cache/ccache make -C ${SRC} O=${B} ARCH=x86_64 'CC=ccache gcc' 'HOSTCC=ccache gcc' -j2 bzImage modules`);
+  });
+
+  it('ccache: the source and O= dir under one root make it the base dir (hits from another state dir of the same layout)', () => {
+    const c = planBuild(spec({ ccache: true, ccacheDir: '/cc', srcDir: '/ci/run1/state/worktrees/k61/v6.1', buildDir: '/ci/run1/cache/build/k61/x86_64-default' }), 's');
+    expect(c.make.env).toEqual({ CCACHE_DIR: '/cc', CCACHE_BASEDIR: '/ci/run1', CCACHE_NOHASHDIR: 'true' });
+    expect(c.commandLine).toMatch(/^CCACHE_DIR=\/cc CCACHE_BASEDIR=\/ci\/run1 CCACHE_NOHASHDIR=true make -C /);
+    expect(planBuild(spec({ srcDir: '/ci/run1/state/x', buildDir: '/ci/run1/cache/y' }), 's').make.env).toBeUndefined();
+  });
+
+  it.each([
+    ['/a/b/c', '/a/b/d', '/a/b'],
+    ['/a/b', '/a/b/c', '/a/b'],
+    ['/ab/c', '/a/c', '/'],
+    ['/x', '/y', '/'],
+    ['/a/b/', '/a/b/c/', '/a/b'],
+  ])('commonAncestor(%s, %s) = %s', (a, b, want) => {
+    expect(commonAncestor(a, b)).toBe(want);
   });
 
   it('--config FILE: mkdir, cp, then olddefconfig with the same toolchain variables (Kconfig reads the compiler), no W=1 or -j', () => {
