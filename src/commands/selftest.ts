@@ -6,7 +6,7 @@ import { KseriesCommand } from '../lib/cli/base-command.js';
 import { withExitCodes } from '../lib/cli/describe.js';
 import { commandLine } from '../lib/exec/shell-quote.js';
 import { vmRoot } from '../lib/paths.js';
-import { listScenarios, loadScenario } from '../lib/scenario/load.js';
+import { isScenarioPath, listScenarios, loadScenario } from '../lib/scenario/load.js';
 import { executeSelftest } from '../lib/selftest/execute.js';
 import { ktapJudge } from '../lib/selftest/ktap-judge.js';
 import { planSelftest, type SelftestPlan } from '../lib/selftest/plan.js';
@@ -38,7 +38,7 @@ export default class Selftest extends KseriesCommand {
     tree: Flags.string({ summary: 'The registered tree (its source builds the kselftests).', required: true }),
     kernel: Flags.file({ summary: 'The bzImage to boot (default: BUILD_DIR/arch/x86/boot/bzImage).' }),
     'build-dir': Flags.directory({ summary: "The kernel's O= build dir (default: the tree's build dir in the cache)." }),
-    scenario: Flags.string({ summary: 'A scenario of ci/scenarios/ (repeatable; default: all but kselftest).', multiple: true }),
+    scenario: Flags.string({ summary: 'A scenario of ci/scenarios/, or the path of a scenario directory (repeatable; default: all but kselftest).', multiple: true }),
     kselftests: Flags.string({ summary: 'kselftest TARGETS to build from the tree and run in the VM ("memory-hotplug,vm").' }),
     accel: Flags.string({ summary: 'auto: KVM only when a probe shows it really works.', options: ['auto', 'kvm', 'tcg'], default: 'auto' }),
     timeout: Flags.integer({ summary: "Seconds a boot's script may take (overrides the scenarios'); the boot itself gets 60 s more.", min: 5 }),
@@ -53,7 +53,13 @@ export default class Selftest extends KseriesCommand {
     const { srcDir, workspace } = sourceDirFor(this.state, tree);
     const buildDir = resolve(flags['build-dir'] ?? buildDirFor(this.state, tree.name));
     const kernel = resolve(flags.kernel ?? join(buildDir, 'arch', 'x86', 'boot', 'bzImage'));
-    const { scenarios, targets } = selectRuns(listScenarios(), flags.scenario, parseTargets(flags.kselftests), (n) => loadScenario(n));
+    // a scenario given by path is rerun by that path
+    const asGiven = new Map<string, string>();
+    const { scenarios, targets } = selectRuns(listScenarios(), flags.scenario, parseTargets(flags.kselftests), (n) => {
+      const l = loadScenario(n);
+      asGiven.set(l.scenario.name, isScenarioPath(n) ? l.dir : n);
+      return l;
+    });
     const releaseFile = join(buildDir, 'include', 'config', 'kernel.release');
     const resultsDir = resolve(flags.results ?? join('kseries-results', tree.name, `selftest-${stamp()}`));
     const plan = planSelftest({
@@ -86,7 +92,7 @@ export default class Selftest extends KseriesCommand {
         rerun: (scenario) =>
           commandLine('kseries', [
             'selftest', '--tree', tree.name, '--build-dir', buildDir, ...(flags.kernel ? ['--kernel', kernel] : []),
-            ...(scenario === KSELFTEST_SCENARIO ? ['--kselftests', targets.join(',')] : ['--scenario', scenario]),
+            ...(scenario === KSELFTEST_SCENARIO ? ['--kselftests', targets.join(',')] : ['--scenario', asGiven.get(scenario) ?? scenario]),
             '--accel', flags.accel, ...(flags.timeout ? ['--timeout', String(flags.timeout)] : []),
           ]),
       },

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/** Finding and reading scenario definitions under ci/scenarios/. */
+/** Finding and reading scenario definitions under ci/scenarios/ (or in a directory given by path). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { repoRoot } from '../paths.js';
 import { parseScenario, type Scenario } from './scenario.js';
@@ -21,10 +21,19 @@ export function listScenarios(root = scenariosRoot()): string[] {
     .sort();
 }
 
-export function loadScenario(name: string, root = scenariosRoot()): LoadedScenario {
-  const dir = join(root, name);
+/** A --scenario value with a "/" is a scenario directory of its own (a bench's, a user's), not a name under ci/scenarios/. */
+export const isScenarioPath = (arg: string) => arg.includes('/');
+
+/**
+ * Reads a scenario: ARG is a name under ROOT (ci/scenarios/), or, when it holds a "/", the
+ * path of a scenario directory anywhere, named after its last component.
+ */
+export function loadScenario(arg: string, root = scenariosRoot()): LoadedScenario {
+  const dir = isScenarioPath(arg) ? resolve(arg) : join(root, arg);
+  const name = isScenarioPath(arg) ? basename(dir) : arg;
   const file = join(dir, 'scenario.json');
   if (!existsSync(file)) {
+    if (isScenarioPath(arg)) throw usageError(`no scenario.json in ${dir}`, 'Pass a scenario name of ci/scenarios/ or the directory of a scenario.json.');
     const known = listScenarios(root);
     throw usageError(`unknown scenario "${name}"`, known.length ? `Known scenarios: ${known.join(', ')}.` : `No scenarios under ${root}.`);
   }

@@ -90,4 +90,20 @@ describe('loadScenario', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('a value with a "/" is a scenario directory of its own, named after its last component', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kseries-sc-'));
+    try {
+      mkdirSync(join(root, 'bench', 'blk-vs-brd'), { recursive: true });
+      writeFileSync(join(root, 'bench', 'blk-vs-brd', 'scenario.json'), '{ "boots": [{ "script": "b.sh" }] }');
+      writeFileSync(join(root, 'bench', 'blk-vs-brd', 'b.sh'), '#!/bin/sh\n');
+      const l = loadScenario(join(root, 'bench', 'blk-vs-brd'), '/nonexistent');
+      expect(l).toMatchObject({ dir: join(root, 'bench', 'blk-vs-brd'), scenario: { name: 'blk-vs-brd' } });
+      expect(() => loadScenario(join(root, 'bench', 'nope'))).toThrow(/no scenario.json in .*bench\/nope/);
+      // a name (no "/") is still looked up under the root only
+      expect(() => loadScenario('blk-vs-brd', join(root, 'bench', 'x'))).toThrow(/unknown scenario "blk-vs-brd"/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
