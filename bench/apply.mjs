@@ -31,6 +31,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { GIT_ENV, gnuTime, median, TIME_FORMAT } from './lib.mjs';
 
 const { values: o, positionals } = parseArgs({
   allowPositionals: true,
@@ -58,14 +59,6 @@ const patches = readFileSync(join(seriesDir, 'series'), 'utf8')
 
 const work = mkdtempSync(join(tmpdir(), 'kseries-bench-apply-'));
 const repo = join(work, 'k61.git');
-const GIT_ENV = {
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_AUTHOR_NAME: 'bench',
-  GIT_AUTHOR_EMAIL: 'bench@localhost',
-  GIT_COMMITTER_NAME: 'bench',
-  GIT_COMMITTER_EMAIL: 'bench@localhost',
-};
 const env = { ...process.env, ...GIT_ENV, KSERIES_HOME: join(work, 'state'), KSERIES_CACHE: join(work, 'cache'), KSERIES_NO_PROGRESS: '1' };
 const log = (m) => process.stderr.write(`${m}\n`);
 const loads = [];
@@ -80,7 +73,7 @@ function timed(cmd, args) {
   return new Promise((resolve, reject) => {
     sampleLoad();
     const t0 = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'KSERIES_BENCH %e %U %S', 'nice', '-n', o.nice, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn('/usr/bin/time', ['-f', TIME_FORMAT, 'nice', '-n', o.nice, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     let rest = '';
@@ -97,9 +90,11 @@ function timed(cmd, args) {
     child.on('close', (code, signal) => {
       sampleLoad();
       if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal}): ${(stdout + stderr).slice(-2000)}`));
-      const m = /KSERIES_BENCH (\S+) (\S+) (\S+)\s*$/.exec(stderr);
-      if (!m) return reject(new Error(`no timing from /usr/bin/time: ${stderr.slice(-500)}`));
-      resolve({ wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), sys: Number(m[3]), stdout, lines });
+      try {
+        resolve({ ...gnuTime(stderr), stdout, lines });
+      } catch (e) {
+        reject(e);
+      }
     });
   });
 }
@@ -119,7 +114,6 @@ const secsOf = (fn) => {
 };
 const git = (...a) => run('git', a).trim();
 const ks = (...a) => timed(process.execPath, [cli, 'apply', '--tree', 'k61', '--json', ...a]);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const fmt = (t) => `${t.wall.toFixed(1)} s wall, ${t.cpu.toFixed(1)} s cpu`;
 
 const res = { raw: [], rawAdd: [], rawAm: [], kseries: [], ksOutside: [], again: [] };

@@ -23,6 +23,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gnuTime, median, TIME_FORMAT } from './lib.mjs';
 
 const { values: o } = parseArgs({
   options: {
@@ -56,16 +57,15 @@ if (!dry.result.commands.at(-1).endsWith(expected)) throw new Error(`kseries wou
 
 /** Runs CMD under GNU time; returns { wall, cpu } seconds (cpu: user + system of every descendant). */
 function timed(cmd, args, env = {}) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'KSERIES_BENCH %e %U %S', cmd, ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', TIME_FORMAT, cmd, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     encoding: 'utf8',
     env: { ...process.env, KSERIES_NO_PROGRESS: '1', ...env },
     maxBuffer: 1 << 28,
   });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
-  const m = /KSERIES_BENCH (\S+) (\S+) (\S+)\s*$/.exec(r.stderr);
-  if (!m) throw new Error(`no timing from /usr/bin/time: ${r.stderr.slice(-500)}`);
-  return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]) };
+  const { wall, cpu } = gnuTime(r.stderr);
+  return { wall, cpu };
 }
 const raw = (dir) => timed('nice', makeArgv(dir));
 const ks = (dir) => timed(process.execPath, [cli, ...kseriesArgs(dir)]);
@@ -78,7 +78,6 @@ const touch = () => {
   const t = new Date();
   utimesSync(join(srcDir, 'drivers/dax/kmem.c'), t, t);
 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const rows = [];
 const log = (m) => process.stderr.write(`${m}\n`);
 

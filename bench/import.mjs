@@ -18,6 +18,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GIT_ENV, median } from './lib.mjs';
 
 const runs = Number(process.argv[2] ?? 1);
 const tarball = process.argv[3] ?? '/usr/src/linux-source-6.1.tar.xz';
@@ -25,15 +26,6 @@ const cli = new URL('../bin/run.js', import.meta.url).pathname;
 if (!Number.isInteger(runs) || runs < 1) throw new Error('usage: node bench/import.mjs [RUNS] [TARBALL]');
 if (!existsSync(tarball)) throw new Error(`${tarball} not found (apt-get install linux-source-6.1)`);
 if (!existsSync(new URL('../dist/commands/tree/add.js', import.meta.url))) throw new Error('run `npm run build` first');
-
-const GIT_ENV = {
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_AUTHOR_NAME: 'bench',
-  GIT_AUTHOR_EMAIL: 'bench@localhost',
-  GIT_COMMITTER_NAME: 'bench',
-  GIT_COMMITTER_EMAIL: 'bench@localhost',
-};
 
 /** Runs CMD ARGS and returns wall-clock seconds; fails loudly on a non-zero exit. */
 function timed(cmd, args, opts = {}) {
@@ -116,7 +108,6 @@ function timedVerbose(cmd, args, env) {
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
 // Warm the page cache so the first bench does not pay for reading the tarball from disk.
 execFileSync('cat', [tarball], { stdio: ['ignore', 'ignore', 'inherit'] });

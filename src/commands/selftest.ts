@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
 import { withExitCodes } from '../lib/cli/describe.js';
 import { commandLine } from '../lib/exec/shell-quote.js';
 import { vmRoot } from '../lib/paths.js';
-import { isScenarioPath, listScenarios, loadScenario } from '../lib/scenario/load.js';
+import { listScenarios, loadScenario, scenarioArg } from '../lib/scenario/load.js';
+import { builtKernel } from '../lib/selftest/built-kernel.js';
 import { executeSelftest } from '../lib/selftest/execute.js';
 import { ktapJudge } from '../lib/selftest/ktap-judge.js';
 import { planSelftest, type SelftestPlan } from '../lib/selftest/plan.js';
@@ -52,15 +52,10 @@ export default class Selftest extends KseriesCommand {
     const tree = new Registry(this.state).get(flags.tree);
     const { srcDir, workspace } = sourceDirFor(this.state, tree);
     const buildDir = resolve(flags['build-dir'] ?? buildDirFor(this.state, tree.name));
-    const kernel = resolve(flags.kernel ?? join(buildDir, 'arch', 'x86', 'boot', 'bzImage'));
+    const { kernel, kernelRelease, releaseFile } = builtKernel(buildDir, flags.kernel ? resolve(flags.kernel) : undefined);
+    const { scenarios, targets } = selectRuns(listScenarios(), flags.scenario, parseTargets(flags.kselftests), (n) => loadScenario(n));
     // a scenario given by path is rerun by that path
-    const asGiven = new Map<string, string>();
-    const { scenarios, targets } = selectRuns(listScenarios(), flags.scenario, parseTargets(flags.kselftests), (n) => {
-      const l = loadScenario(n);
-      asGiven.set(l.scenario.name, isScenarioPath(n) ? l.dir : n);
-      return l;
-    });
-    const releaseFile = join(buildDir, 'include', 'config', 'kernel.release');
+    const asGiven = new Map(scenarios.map((l) => [l.scenario.name, scenarioArg(l)]));
     const resultsDir = resolve(flags.results ?? join('kseries-results', tree.name, `selftest-${stamp()}`));
     const plan = planSelftest({
       tree: tree.name,
@@ -74,7 +69,7 @@ export default class Selftest extends KseriesCommand {
       resultsDir,
       imageDir: join(vmRoot(this.state), `selftest-${stamp()}-${process.pid}`),
       bootTimeoutSec: 60,
-      kernelRelease: existsSync(releaseFile) ? readFileSync(releaseFile, 'utf8').trim() : null,
+      kernelRelease,
     });
     if (!plan.modulesDir) this.warn2(`${releaseFile} is missing: no modules.builtin in the guest (daxctl may complain)`);
     if (flags['dry-run']) {

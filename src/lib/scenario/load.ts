@@ -45,3 +45,6 @@ export function loadScenario(arg: string, root = scenariosRoot()): LoadedScenari
   }
   return { scenario: parseScenario(name, json, readdirSync(dir)), dir };
 }
+
+/** How a command line names a loaded scenario: its name when it is one of ROOT's, else its directory. */
+export const scenarioArg = (l: LoadedScenario, root = scenariosRoot()): string => (l.dir === join(root, l.scenario.name) ? l.scenario.name : l.dir);

@@ -11,6 +11,7 @@ import { vmRoot } from '../../paths.js';
 import type { TestCase, TestSuite } from '../../report/model.js';
 import type { StageResult } from '../../report/results.js';
 import { listScenarios, loadScenario } from '../../scenario/load.js';
+import { builtKernel } from '../../selftest/built-kernel.js';
 import { executeSelftest } from '../../selftest/execute.js';
 import { ktapJudge } from '../../selftest/ktap-judge.js';
 import { planSelftest } from '../../selftest/plan.js';
@@ -73,9 +74,8 @@ export const selftestStage =
     const tree = new Registry(deps.paths).get(ctx.tree.tree);
     const { srcDir } = sourceDirFor(deps.paths, tree);
     const buildDir = buildDirFor(deps.paths, tree.name);
-    const kernel = join(buildDir, 'arch', 'x86', 'boot', 'bzImage');
+    const { kernel, kernelRelease } = builtKernel(buildDir);
     const { scenarios, targets } = selectRuns(listScenarios(), o.scenarios, o.kselftests, (n) => loadScenario(n));
-    const releaseFile = join(buildDir, 'include', 'config', 'kernel.release');
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const plan = planSelftest({
       tree: tree.name,
@@ -89,7 +89,7 @@ export const selftestStage =
       resultsDir: join(ctx.tree.dir, SELFTEST_DIR),
       imageDir: join(vmRoot(deps.paths), `ci-${stamp}-${process.pid}`),
       bootTimeoutSec: 60,
-      kernelRelease: existsSync(releaseFile) ? readFileSync(releaseFile, 'utf8').trim() : null,
+      kernelRelease,
     });
     const rerun = (scenario: string) => ctx.stage.commands[o.scenarios.indexOf(scenario)] ?? commandLine('kseries', ['selftest', '--tree', tree.name, '--scenario', scenario]);
     const t0 = Date.now();
