@@ -19,7 +19,7 @@ import { amAbortArgs, amContinueArgs, amSkipArgs, C_LOCALE, committerEnv } from 
 import { amStep, type ApplyPlan, type Step } from './plan.js';
 import type { ApplyReport, PatchResult } from './report.js';
 import { removeRecord, writeRecord, type ApplyRecord } from './state.js';
-import { addWorktree, amInProgress, clearAm, removeWorktree, unmergedFiles } from './worktree.js';
+import { addWorktree, amInProgress, clearAm, isClean, removeWorktree, unmergedFiles } from './worktree.js';
 
 export interface ExecOptions {
   onStep?: (msg: string) => void;
@@ -327,6 +327,9 @@ async function parkInterrupted(rec: ApplyRecord, wt: Git, paths: StatePaths): Pr
   const r = rec.report;
   const quiet = { ignoreInterrupt: true, env: C_LOCALE };
   await clearAm(wt);
+  // Ctrl-C can land after git am touched the index but before (or after) its state dir
+  // existed, which am --abort cannot undo: everything done is committed, so the rest goes.
+  if (!(await isClean(wt, quiet))) await wt.run(['reset', '-q', '--hard', 'HEAD'], quiet);
   for (const p of r.patches) if (p.status === 'conflict') p.status = 'pending';
   const next = r.patches.find((p) => p.status === 'pending')?.index ?? r.patches.length + 1;
   const sel = `--tree ${r.tree} --series ${r.series.base}`;

@@ -92,7 +92,7 @@ export async function unmergedFiles(wt: Git): Promise<string[]> {
   return r.stdout.split('\0').filter(Boolean);
 }
 
-export async function isClean(wt: Git): Promise<boolean> {
-  const r = await wt.run(['status', '--porcelain=v1', '--untracked-files=no']);
+export async function isClean(wt: Git, opts: GitRunOptions = {}): Promise<boolean> {
+  const r = await wt.run(['status', '--porcelain=v1', '--untracked-files=no'], opts);
   return r.exitCode === 0 && r.stdout.trim() === '';
 }
