@@ -131,6 +131,7 @@ describe('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
       'checkpatch:skip',
       'selftest:kmem-persist-suite:skip',
       'selftest:kmem-persist-blk:skip',
+      'selftest:kmem-persist-pressure:skip',
       'selftest:kmem-persist-exclusive:skip',
       'selftest:pmem-persistence:skip',
       'selftest:kselftest:skip',
@@ -153,7 +154,8 @@ describe('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
     expect(ci).toMatchObject({ overall: 'pass', exitCode: 0, trees: [{ tree: 'k61', kernel: '6.1.192', base: 'v6.1', overall: 'pass' }] });
     expect(ci.stages.map((s) => s.name)).toEqual([
       'apply', 'kconfig', 'build', 'checkpatch',
-      'selftest:kmem-persist-suite', 'selftest:kmem-persist-blk', 'selftest:kmem-persist-exclusive', 'selftest:pmem-persistence', 'selftest:kselftest',
+      'selftest:kmem-persist-suite', 'selftest:kmem-persist-blk', 'selftest:kmem-persist-pressure', 'selftest:kmem-persist-exclusive',
+      'selftest:pmem-persistence', 'selftest:kselftest',
     ]);
     expect(ci.stages.every((s) => s.status === 'pass')).toBe(true);
     // the per-tree document, as written on disk

@@ -8,6 +8,8 @@ phase=$(sed -n 's/.*kmem_phase=\([^ ]*\).*/\1/p' /proc/cmdline)
 if [ ! -e /sys/bus/dax/devices/dax0.0 ]; then
 	ndctl create-namespace -f -e namespace0.0 -m devdax >/dev/null || { echo "kseries: ndctl create-namespace failed"; exit 3; }
 fi
+# the test formats only the device it is given
+export DAX_DEV=dax0.0
 test=/kseries/kselftest/dax/kmem_persist.sh
 [ -x "$test" ] || { echo "kseries: $test is missing: is the series applied and the dax kselftest installed?"; exit 4; }
 exec /bin/bash "$test" --phase "$phase"

@@ -322,6 +322,27 @@ async function settleParkedPatch(rec: ApplyRecord, wt: Git): Promise<void> {
   res.commit = now;
 }
 
+/**
+ * Patches that git am committed before the interrupt reached their record (the window
+ * between a commit and its bookkeeping): git is the truth, the record a cache of it. The
+ * commits after the last recorded one are matched, oldest first, with the next pending
+ * patches by subject, as git am writes them.
+ */
+async function reconcileCommitted(r: ApplyReport, wt: Git, quiet: GitRunOptions): Promise<void> {
+  const recorded = r.patches.filter((p) => p.commit);
+  const since = recorded.length ? recorded[recorded.length - 1].commit! : r.base.commit;
+  const log = await wt.run(['log', '--reverse', '--format=%H %s', `${since}..HEAD`], quiet);
+  let i = r.patches.findIndex((p) => p.status === 'pending');
+  for (const line of log.stdout.split('\n').filter(Boolean)) {
+    const sp = line.indexOf(' ');
+    const p = r.patches[i];
+    if (i < 0 || !p || p.status !== 'pending' || p.subject !== line.slice(sp + 1)) break;
+    p.status = 'clean';
+    p.commit = line.slice(0, sp);
+    i++;
+  }
+}
+
 /** Ctrl-C during --continue: drop the half-run git am, keep the patches done, and record where to resume. */
 async function parkInterrupted(rec: ApplyRecord, wt: Git, paths: StatePaths): Promise<void> {
   const r = rec.report;
@@ -331,6 +352,7 @@ async function parkInterrupted(rec: ApplyRecord, wt: Git, paths: StatePaths): Pr
   // existed, which am --abort cannot undo: everything done is committed, so the rest goes.
   if (!(await isClean(wt, quiet))) await wt.run(['reset', '-q', '--hard', 'HEAD'], quiet);
   for (const p of r.patches) if (p.status === 'conflict') p.status = 'pending';
+  await reconcileCommitted(r, wt, quiet);
   const next = r.patches.find((p) => p.status === 'pending')?.index ?? r.patches.length + 1;
   const sel = `--tree ${r.tree} --series ${r.series.base}`;
   r.status = 'interrupted';

@@ -38,6 +38,9 @@ export const GUEST_BINARIES = [
   { name: 'bash', path: '/bin/bash' },
   // kselftest's runner calls /usr/bin/timeout --foreground, which busybox rejects
   { name: 'timeout', path: '/usr/bin/timeout' },
+  // ext4 on the BLK device (busybox's mke2fs makes no journal, and it has no e2fsck)
+  { name: 'mke2fs', path: '/sbin/mke2fs' },
+  { name: 'e2fsck', path: '/sbin/e2fsck' },
 ] as const;
 
 function findBusybox(explicit?: string): string {
