@@ -83,6 +83,15 @@ function settleLadder(r: ApplyReport): void {
   }
 }
 
+/** The commits of a range with their subjects, as `git log --format=%H %s` lists them. */
+async function commitSubjects(wt: Git, args: string[], opts?: GitRunOptions): Promise<Array<{ commit: string; subject: string }>> {
+  const r = await wt.run(['log', '--format=%H %s', ...args], opts);
+  return r.stdout.split('\n').flatMap((l) => {
+    const i = l.indexOf(' ');
+    return i > 0 ? [{ commit: l.slice(0, i), subject: l.slice(i + 1) }] : [];
+  });
+}
+
 class Upstream {
   private subjects: Map<string, string> | null = null;
   constructor(
@@ -94,11 +103,7 @@ class Upstream {
     if (!this.since) return null;
     if (!this.subjects) {
       this.subjects = new Map();
-      const r = await this.wt.run(['log', '--no-merges', '--format=%H %s', `${this.since}..${this.until}`]);
-      for (const l of r.stdout.split('\n')) {
-        const i = l.indexOf(' ');
-        if (i > 0) this.subjects.set(l.slice(i + 1), l.slice(0, i));
-      }
+      for (const c of await commitSubjects(this.wt, ['--no-merges', `${this.since}..${this.until}`])) this.subjects.set(c.subject, c.commit);
     }
     return this.subjects.get(subject) ?? null;
   }
@@ -331,14 +336,12 @@ async function settleParkedPatch(rec: ApplyRecord, wt: Git): Promise<void> {
 async function reconcileCommitted(r: ApplyReport, wt: Git, quiet: GitRunOptions): Promise<void> {
   const recorded = r.patches.filter((p) => p.commit);
   const since = recorded.length ? recorded[recorded.length - 1].commit! : r.base.commit;
-  const log = await wt.run(['log', '--reverse', '--format=%H %s', `${since}..HEAD`], quiet);
   let i = r.patches.findIndex((p) => p.status === 'pending');
-  for (const line of log.stdout.split('\n').filter(Boolean)) {
-    const sp = line.indexOf(' ');
+  for (const c of await commitSubjects(wt, ['--reverse', `${since}..HEAD`], quiet)) {
     const p = r.patches[i];
-    if (i < 0 || !p || p.status !== 'pending' || p.subject !== line.slice(sp + 1)) break;
+    if (i < 0 || !p || p.status !== 'pending' || p.subject !== c.subject) break;
     p.status = 'clean';
-    p.commit = line.slice(0, sp);
+    p.commit = c.commit;
     i++;
   }
 }
