@@ -66,7 +66,7 @@ export function gitSync(cwd: string, args: string[], env: Record<string, string>
   return execFileSync('git', args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8' });
 }
 
-/** Runs the built CLI (bin/run.js) as a user would; returns exit code and both outputs. */
+/** Runs the built CLI (bin/run.js) as a user would; returns exit code and both outputs. dist/ is rebuilt from src/ before the tests (test/dist-setup.ts). */
 export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}) {
   const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'run.js');
   const r = spawnSync(process.execPath, [bin, ...args], {

@@ -60,6 +60,7 @@ describe('Git', () => {
   });
 
   it('stops git on Ctrl-C and throws InterruptedError (exit 130), also for later commands', () => {
+    // a child node cannot load the .ts sources: it imports dist/, which test/dist-setup.ts rebuilt from src/ before the run
     const script = `
       import { Git } from ${JSON.stringify(join(repo, 'dist/lib/git/git.js'))};
       import { installInterruptHandler } from ${JSON.stringify(join(repo, 'dist/lib/cli/interrupt.js'))};

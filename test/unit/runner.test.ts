@@ -141,7 +141,8 @@ describe('ExecaRunner', () => {
   });
 
   it('stops the running command on Ctrl-C and throws InterruptedError (exit 130)', () => {
-    // In a child process: the interrupt handler is process-wide.
+    // In a child process: the interrupt handler is process-wide. A child node cannot load the .ts sources: it imports
+    // dist/, which test/dist-setup.ts rebuilt from src/ before the run.
     const script = `
       import { ExecaRunner } from ${JSON.stringify(join(repo, 'dist/lib/exec/runner.js'))};
       import { installInterruptHandler } from ${JSON.stringify(join(repo, 'dist/lib/cli/interrupt.js'))};

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * globalSetup (unit and e2e projects): the tests that run the CLI go through bin/run.js,
+ * which loads the compiled dist/, and a few tests import dist/lib in a child node process.
+ * So that they test the sources and not an old build, dist/ is rebuilt here — tsc -p
+ * tsconfig.json, what `npm run build` runs — before any test file runs, whenever a source
+ * under src/ (or tsconfig.json) is newer than its compiled file, or has none. Sources that
+ * do not compile fail the run here with tsc's messages; a marker (dist/.tsc-failed) keeps
+ * the half-emitted dist/ stale until a build succeeds.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/** The sources whose compiled file under dist/ is missing or older than them (or than tsconfig.json); all of them after a failed build. */
+export function staleSources(root = ROOT): string[] {
+  const src = join(root, 'src');
+  const all = sources(src);
+  if (existsSync(join(root, 'dist', '.tsc-failed'))) return all.map((f) => relative(root, f));
+  const config = statSync(join(root, 'tsconfig.json')).mtimeMs;
+  return all
+    .filter((f) => {
+      const out = join(root, 'dist', relative(src, f).replace(/\.ts$/, '.js'));
+      return !existsSync(out) || statSync(out).mtimeMs < Math.max(statSync(f).mtimeMs, config);
+    })
+    .map((f) => relative(root, f));
+}
+
+export default function setup(): void {
+  const stale = staleSources();
+  if (!stale.length) return;
+  process.stderr.write(`[dist] ${stale.length} source(s) newer than dist/ (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', …' : ''}): tsc -p tsconfig.json\n`);
+  const t = Date.now();
+  const marker = join(ROOT, 'dist', '.tsc-failed');
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    mkdirSync(join(ROOT, 'dist'), { recursive: true });
+    writeFileSync(marker, `${new Date().toISOString()}\n`);
+    const out = e as { stdout?: string; stderr?: string };
+    throw new Error(`src/ does not compile (tsc -p tsconfig.json), so the CLI tests cannot run the sources:\n${out.stdout ?? ''}${out.stderr ?? ''}`);
+  }
+  rmSync(marker, { force: true });
+  process.stderr.write(`[dist] rebuilt in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+}
