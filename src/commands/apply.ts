@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
+import { noWaitFlag } from '../lib/cli/no-wait.js';
 import { withExitCodes } from '../lib/cli/describe.js';
 import { abortTree, applyTree, continueTree, planTree, type AbortResult } from '../lib/apply/apply.js';
 import { runPerTree } from '../lib/apply/multi.js';
@@ -42,6 +43,8 @@ export default class Apply extends KseriesCommand {
     continue: Flags.boolean({ summary: 'Resume a parked conflict after resolving it in the worktree.', exclusive: ['abort', 'dry-run', 'all'] }),
     abort: Flags.boolean({ summary: 'Remove the worktree, branch and records of the series: no trace is left.', exclusive: ['continue', 'dry-run', 'all'] }),
     force: Flags.boolean({ summary: 'Recreate the worktree and branch even when they hold changes kseries did not make.' }),
+
+    ...noWaitFlag,
   };
 
   async run(): Promise<unknown> {

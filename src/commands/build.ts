@@ -13,6 +13,9 @@ import { renderBuild, renderDelta, renderEachCommit } from '../lib/build/render.
 import { buildStep, type BuildReport } from '../lib/build/step.js';
 import { probeToolchain } from '../lib/build/toolchain.js';
 import { runStamp } from '../lib/build/layout.js';
+import { noWaitFlag } from '../lib/cli/no-wait.js';
+import { withLock } from '../lib/lock/locks.js';
+import { buildDirLock } from '../lib/lock/targets.js';
 
 type DryRun = { dryRun: true; mode: string; commands: string[]; buildDir: string; srcDir: string; targets: string[] };
 
@@ -56,6 +59,7 @@ export default class Build extends KseriesCommand {
     timeout: Flags.integer({ default: 10800, min: 0, summary: 'Seconds one make may run before it is stopped (exit 3); 0: no limit.' }),
     nice: Flags.integer({ default: 0, min: 0, max: 19, summary: 'Run make under nice -n N (share the machine).' }),
     'dry-run': Flags.boolean({ summary: 'Print the commands that would run, and run nothing.' }),
+    ...noWaitFlag,
   };
 
   async run(): Promise<BuildReport | DeltaReport | EachCommitReport | DryRun> {
@@ -85,7 +89,8 @@ export default class Build extends KseriesCommand {
     toolchain.catch(() => undefined);
     if (mode === 'build') note(this.quiet, `source ${ctx.spec.srcDir}\nO=${ctx.spec.buildDir}\n$ ${planBuild(ctx.spec, runStamp()).commandLine}`);
     let result!: BuildReport | DeltaReport | EachCommitReport;
-    await runTasks(
+    // one build at a time per O= directory (its .base/.commits siblings included): another run waits, or exits 3 with --no-wait
+    await withLock(buildDirLock(this.state, ctx.spec.buildDir), () => runTasks(
       [
         {
           title: `${mode === 'build' ? 'Building' : mode === 'each-commit' ? 'Building each commit of' : 'Warnings delta of'} ${what}`,
@@ -115,7 +120,7 @@ export default class Build extends KseriesCommand {
         },
       ],
       { quiet: this.quiet },
-    );
+    ));
     if (mode === 'each-commit') {
       const r = result as EachCommitReport;
       this.out(renderEachCommit(r));

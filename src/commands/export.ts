@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
+import { noWaitFlag } from '../lib/cli/no-wait.js';
 import { withExitCodes } from '../lib/cli/describe.js';
 import { readFileSync } from 'node:fs';
 import { parseCoverText } from '../lib/export/cover.js';
@@ -32,6 +33,8 @@ export default class Export extends KseriesCommand {
       exists: true,
       summary: 'Cover letter text for the new series: subject on the first line, a blank line, then the blurb (default: carried over).',
     }),
+
+    ...noWaitFlag,
   };
 
   async run(): Promise<ExportResult> {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
+import { noWaitFlag } from '../lib/cli/no-wait.js';
 import { withExitCodes } from '../lib/cli/describe.js';
 import { applyTree, planTree } from '../lib/apply/apply.js';
 import { renderPlan, renderStep } from '../lib/apply/plan.js';
@@ -28,6 +29,8 @@ export default class Rebase extends KseriesCommand {
     patches: patchesFlag,
     'dry-run': Flags.boolean({ summary: 'Print the plan and do nothing.' }),
     force: Flags.boolean({ summary: 'Recreate the worktree and branch even when they hold changes kseries did not make.' }),
+
+    ...noWaitFlag,
   };
 
   async run(): Promise<unknown> {

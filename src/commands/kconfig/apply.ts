@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../../lib/cli/base-command.js';
+import { noWaitFlag } from '../../lib/cli/no-wait.js';
 import { withExitCodes } from '../../lib/cli/describe.js';
 import { note, runTasks } from '../../lib/cli/progress.js';
 import { kconfigApply, type ApplyOutcome } from '../../lib/kconfig/apply.js';
@@ -30,6 +31,8 @@ export default class KconfigApply extends KseriesCommand {
     arch: Flags.string({ default: 'x86_64', options: ['x86_64'], summary: 'ARCH passed to make (always passed: tinyconfig alone gives a 32-bit config).' }),
     profile: Flags.string({ default: 'default', summary: 'Build profile: the build directory is BUILD/<tree>/<arch>-<profile>.' }),
     'dry-run': Flags.boolean({ summary: 'Print the commands that would run, and run nothing.' }),
+
+    ...noWaitFlag,
   };
 
   async run(): Promise<ApplyOutcome> {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { Args, Flags } from '@oclif/core';
 import { KseriesCommand } from '../../lib/cli/base-command.js';
+import { noWaitFlag } from '../../lib/cli/no-wait.js';
 import { withExitCodes } from '../../lib/cli/describe.js';
 import { runTasks } from '../../lib/cli/progress.js';
 import { addTree } from '../../lib/trees/import.js';
@@ -23,6 +24,8 @@ export default class TreeAdd extends KseriesCommand {
   static override flags = {
     source: Flags.string({ char: 's', required: true, summary: 'git tree path, git URL, tarball, or debian:X.Y[=VERSION]' }),
     ref: Flags.string({ summary: 'Branch, tag or commit (git trees and URLs; default HEAD)' }),
+
+    ...noWaitFlag,
   };
 
   async run(): Promise<TreeRecord> {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 import { Args, Flags } from '@oclif/core';
 import { KseriesCommand } from '../../lib/cli/base-command.js';
+import { noWaitFlag } from '../../lib/cli/no-wait.js';
 import { withExitCodes } from '../../lib/cli/describe.js';
 import { removeTree } from '../../lib/trees/remove.js';
 
@@ -11,7 +12,7 @@ export default class TreeRemove extends KseriesCommand {
       'worktrees and refs/heads/kseries/* branches of this tree are removed; the user\'s checkout is untouched.',
   );
   static override args = { name: Args.string({ required: true }) };
-  static override flags = { 'keep-files': Flags.boolean({ summary: 'Keep the imported repository on disk' }) };
+  static override flags = { 'keep-files': Flags.boolean({ summary: 'Keep the imported repository on disk' }), ...noWaitFlag };
 
   async run(): Promise<{ name: string; removed: string[] }> {
     const { args, flags } = await this.parse(TreeRemove);

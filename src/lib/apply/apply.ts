@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { usageError } from '../errors.js';
 import { Git } from '../git/git.js';
+import { withLock } from '../lock/locks.js';
+import { treeLock } from '../lock/targets.js';
 import type { StatePaths } from '../paths.js';
 import { resolveSeries } from '../series/choose.js';
 import { assertApplicable, loadSeries } from '../series/load.js';
@@ -84,9 +86,9 @@ export async function planTree(paths: StatePaths, tree: TreeRecord, opts: ApplyO
   return planApply(await gatherFacts(paths, tree, opts));
 }
 
+/** Plans and applies, holding the tree's lock (another run on the same tree waits, or fails with --no-wait). */
 export async function applyTree(paths: StatePaths, tree: TreeRecord, opts: ApplyOptions, exec: ExecOptions = {}): Promise<ApplyReport> {
-  const plan = await planTree(paths, tree, opts);
-  return executePlan(plan, paths, exec);
+  return withLock(treeLock(paths, tree.name), async () => executePlan(await planTree(paths, tree, opts), paths, exec));
 }
 
 /** The record --continue/--abort/export act on: the given series, else the tree's only one. */
@@ -103,6 +105,10 @@ export function pickRecord(paths: StatePaths, tree: string, series: string | und
 }
 
 export async function continueTree(paths: StatePaths, tree: TreeRecord, series: string | undefined, exec: ExecOptions = {}): Promise<ApplyReport> {
+  return withLock(treeLock(paths, tree.name), () => continueLocked(paths, tree, series, exec));
+}
+
+async function continueLocked(paths: StatePaths, tree: TreeRecord, series: string | undefined, exec: ExecOptions): Promise<ApplyReport> {
   const parked = (r: ApplyRecord) => r.report.status === 'conflict' || r.report.status === 'interrupted';
   const rec = pickRecord(paths, tree.name, series, parked, 'parked');
   if (!rec || !parked(rec)) throw usageError(`nothing to continue: no conflict is parked for tree ${tree.name}${series ? ` and series ${series}` : ''}`);
@@ -117,6 +123,10 @@ export interface AbortResult {
 
 /** Removes our worktree, branch and records of a (tree, series): no trace is left in the tree's repository. */
 export async function abortTree(paths: StatePaths, tree: TreeRecord, series: string | undefined): Promise<AbortResult> {
+  return withLock(treeLock(paths, tree.name), () => abortLocked(paths, tree, series));
+}
+
+async function abortLocked(paths: StatePaths, tree: TreeRecord, series: string | undefined): Promise<AbortResult> {
   const rec = pickRecord(paths, tree.name, series, () => true, 'applied or parked');
   const base = rec?.report.series.base ?? (series ? series.replace(/\/+$/, '').split('/').pop()! : null);
   if (!base) throw usageError(`nothing to abort: kseries has applied no series to tree ${tree.name}`);

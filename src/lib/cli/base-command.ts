@@ -7,7 +7,9 @@
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { EXIT, EXIT_CODE_HELP, KseriesError, toKseriesError } from '../errors.js';
 import { ExecaRunner, type Runner } from '../exec/runner.js';
+import { commandLine } from '../exec/shell-quote.js';
 import { setGitHistorySink } from '../git/git.js';
+import { configureLocks } from '../lock/locks.js';
 import { statePaths, type StatePaths } from '../paths.js';
 import { installInterruptHandler, runCleanups } from './interrupt.js';
 import { progressEnabled } from './progress.js';
@@ -58,6 +60,8 @@ export abstract class KseriesCommand extends Command {
       cache: pick(cacheIdx, '--cache-dir'),
     });
     setGitHistorySink(this.verboseFlag ? (l) => process.stderr.write(`+ ${l}\n`) : undefined);
+    // who holds a lock, as another run will be told; --no-wait (cli/no-wait.ts) refuses instead of waiting
+    configureLocks({ wait: !argv.includes('--no-wait'), command: commandLine('kseries', [...(this.id ?? '').split(':').filter(Boolean), ...argv]) });
   }
 
   protected get state(): StatePaths {

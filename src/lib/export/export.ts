@@ -12,6 +12,8 @@ import { C_LOCALE } from '../apply/git-args.js';
 import { amInProgress, branchHead } from '../apply/worktree.js';
 import { usageError, infraError } from '../errors.js';
 import { Git } from '../git/git.js';
+import { withLock } from '../lock/locks.js';
+import { treeLock } from '../lock/targets.js';
 import type { StatePaths } from '../paths.js';
 import { parseBase } from '../series/choose.js';
 import { COVER_LETTER, loadSeries, type LoadedSeries } from '../series/load.js';
@@ -68,7 +70,12 @@ function prepareOutput(dir: string, source: LoadedSeries, force: boolean): void 
   }
 }
 
+/** Writes the series, holding the tree's lock (its branch and worktree must not move meanwhile). */
 export async function exportSeries(paths: StatePaths, tree: TreeRecord, opts: ExportOptions): Promise<ExportResult> {
+  return withLock(treeLock(paths, tree.name), () => exportLocked(paths, tree, opts));
+}
+
+async function exportLocked(paths: StatePaths, tree: TreeRecord, opts: ExportOptions): Promise<ExportResult> {
   if (!parseBase(opts.as)) throw usageError(`--as ${opts.as}: give a kernel base like v6.12`);
   const rec = pickRecord(paths, tree.name, opts.series, (r) => r.report.status !== 'conflict' && r.report.status !== 'interrupted', 'applied');
   if (!rec) throw usageError(`tree ${tree.name} has no applied series to export`, `Apply one first: kseries apply --tree ${tree.name} (or kseries rebase --tree ${tree.name} --onto REF)`);

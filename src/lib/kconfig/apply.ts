@@ -8,6 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
+import { withLock } from '../lock/locks.js';
+import { buildDirLock } from '../lock/targets.js';
 import type { StatePaths } from '../paths.js';
 import { buildDirFor } from '../workspace.js';
 import { parseConfig } from './config.js';
@@ -37,7 +39,13 @@ export interface ApplyOutcome {
   createdWorktree: boolean;
 }
 
+/** Configures the build directory, holding its lock (a build or another kconfig apply there waits); a dry run takes none. */
 export async function kconfigApply(runner: Runner, paths: StatePaths, o: ApplyOptions): Promise<ApplyOutcome> {
+  if (o.dryRun) return configure(runner, paths, o);
+  return withLock(buildDirLock(paths, buildDirFor(paths, o.tree, o.arch, o.profile)), () => configure(runner, paths, o));
+}
+
+async function configure(runner: Runner, paths: StatePaths, o: ApplyOptions): Promise<ApplyOutcome> {
   const base = parseBase(o.base);
   if (base.kind === 'file') {
     base.path = resolve(base.path);

@@ -5,12 +5,19 @@
  * one backing file, one VM at a time. A boot that does not pass stops its scenario (later
  * boots would check state it never produced). Writes per boot console.log, output.log,
  * verdict.json, and results.json for the run.
+ *
+ * Locks (src/lib/lock/): the results directory for the whole run, the build directory while
+ * make runs in it (modules_install, headers_install, kselftests) and the initramfs is made
+ * from it, and each scenario's image while it boots. Another run on the same results, or a
+ * build of the same O= directory, waits (or exits 3 with --no-wait).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { infraError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { onCleanup } from '../cli/interrupt.js';
+import { acquireLock, withLock } from '../lock/locks.js';
+import { buildDirLock, imageLock, resultsDirLock } from '../lock/targets.js';
 import type { StatePaths } from '../paths.js';
 import type { Accel } from '../vm/accel.js';
 import { findGenInitCpio, prepareInitramfs, type BuiltInitramfs, type InitramfsSources } from '../vm/initramfs.js';
@@ -56,19 +63,26 @@ async function prepare(runner: Runner, plan: SelftestPlan): Promise<void> {
 }
 
 export async function executeSelftest(plan: SelftestPlan, o: ExecuteOptions): Promise<SelftestResults> {
-  const started = Date.now();
   if (!existsSync(plan.kernel)) throw infraError(`no kernel at ${plan.kernel}`, 'Build the tree first (`kseries build`), or pass --kernel.');
+  return withLock(resultsDirLock(o.paths, plan.resultsDir), () => execute(plan, o));
+}
+
+async function execute(plan: SelftestPlan, o: ExecuteOptions): Promise<SelftestResults> {
+  const started = Date.now();
   mkdirSync(plan.resultsDir, { recursive: true });
   writeFileSync(plan.commandLog, '');
   const runner = loggingRunner(o.runner, plan.commandLog);
   const say = o.progress ?? (() => {});
-  if (plan.prepare.length) say('preparing modules.builtin and kselftests');
-  await prepare(runner, plan);
-  const accel = plan.accel === 'auto' ? await o.chooseAccel() : { accel: plan.accel, reason: `--accel ${plan.accel}` };
-  say(`accelerator: ${accel.accel} (${accel.reason})`);
   const sources: InitramfsSources = { modulesDir: plan.modulesDir, kselftestDir: plan.kselftestDir, scenarios: plan.scenarioDirs };
   const build = o.initramfs ?? (async (r: Runner, s: InitramfsSources) => prepareInitramfs(r, o.paths, s, await findGenInitCpio(r, o.paths, plan.buildDir, plan.srcDir)));
-  const initrd = await build(runner, sources);
+  // make runs in the O= directory here: not beside a build of it
+  const { accel, initrd } = await withLock(buildDirLock(o.paths, plan.buildDir), async () => {
+    if (plan.prepare.length) say('preparing modules.builtin and kselftests');
+    await prepare(runner, plan);
+    const accel = plan.accel === 'auto' ? await o.chooseAccel() : { accel: plan.accel, reason: `--accel ${plan.accel}` };
+    say(`accelerator: ${accel.accel} (${accel.reason})`);
+    return { accel, initrd: await build(runner, sources) };
+  });
   say(`initramfs ${initrd.cached ? 'cached' : 'built'}: ${initrd.path}`);
 
   const scenarios: ScenarioResult[] = [];
@@ -76,9 +90,16 @@ export async function executeSelftest(plan: SelftestPlan, o: ExecuteOptions): Pr
   for (const s of plan.scenarios) {
     const boots: BootResult[] = [];
     let unregister = () => {};
+    let release = () => {};
     if (s.image) {
       const image = s.image;
-      prepareImage(image, s.imageMiB, s.reuseImage);
+      release = await acquireLock(imageLock(o.paths, image));
+      try {
+        prepareImage(image, s.imageMiB, s.reuseImage);
+      } catch (err) {
+        release();
+        throw err;
+      }
       if (!o.keepImages) unregister = onCleanup(() => removeImage(image));
     }
     try {
@@ -115,6 +136,7 @@ export async function executeSelftest(plan: SelftestPlan, o: ExecuteOptions): Pr
     } finally {
       if (s.image && !o.keepImages) removeImage(s.image);
       unregister();
+      release();
     }
     scenarios.push({ name: s.name, image: s.image, status: overallStatus(boots.map((b) => b.status)), boots });
   }

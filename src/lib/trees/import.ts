@@ -9,6 +9,8 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSy
 import { basename, join } from 'node:path';
 import type { Runner } from '../exec/runner.js';
 import { Git, KSERIES_IDENTITY } from '../git/git.js';
+import { withLock } from '../lock/locks.js';
+import { treeLock } from '../lock/targets.js';
 import { infraError, usageError } from '../errors.js';
 import { onCleanup } from '../cli/interrupt.js';
 import { importedTreeDir, type StatePaths } from '../paths.js';
@@ -142,8 +144,13 @@ async function versionAt(git: Git, ref: string) {
   return r.exitCode === 0 ? parseKernelMakefile(r.stdout) : null;
 }
 
+/** Registers a tree, holding the lock of its name: a second `tree add` of the same name waits, then finds it registered. */
 export async function addTree(runner: Runner, paths: StatePaths, opts: AddTreeOptions): Promise<TreeRecord> {
   validateTreeName(opts.name);
+  return withLock(treeLock(paths, opts.name), () => addLocked(runner, paths, opts));
+}
+
+async function addLocked(runner: Runner, paths: StatePaths, opts: AddTreeOptions): Promise<TreeRecord> {
   const registry = new Registry(paths);
   if (registry.find(opts.name)) throw usageError(`a tree named "${opts.name}" already exists`, `Pick another name or run: kseries tree remove ${opts.name}`);
   const spec = classifySource(opts.source);

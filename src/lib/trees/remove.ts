@@ -3,6 +3,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordsOf } from '../apply/state.js';
 import { Git } from '../git/git.js';
+import { withLock } from '../lock/locks.js';
+import { treeLock } from '../lock/targets.js';
 import { worktreeRoot, type StatePaths } from '../paths.js';
 import { Registry, type TreeRecord } from './registry.js';
 
@@ -12,6 +14,10 @@ import { Registry, type TreeRecord } from './registry.js';
  * refs/heads/kseries/… branches this state made go.
  */
 export async function removeTree(paths: StatePaths, name: string, opts: { keepFiles?: boolean } = {}): Promise<{ tree: TreeRecord; removed: string[] }> {
+  return withLock(treeLock(paths, name), () => removeLocked(paths, name, opts));
+}
+
+async function removeLocked(paths: StatePaths, name: string, opts: { keepFiles?: boolean }): Promise<{ tree: TreeRecord; removed: string[] }> {
   const registry = new Registry(paths);
   const tree = registry.get(name);
   const removed: string[] = [];

@@ -5,6 +5,8 @@ import { resolveBuild } from '../../build/context.js';
 import type { LogIssue } from '../../build/make-log.js';
 import { buildStep, type BuildReport } from '../../build/step.js';
 import { probeToolchain } from '../../build/toolchain.js';
+import { withLock } from '../../lock/locks.js';
+import { buildDirLock } from '../../lock/targets.js';
 import { formatDuration } from '../../report/summary.js';
 import type { TestCase } from '../../report/model.js';
 import type { StageImpl } from '../executor.js';
@@ -55,7 +57,7 @@ export const buildStage =
     });
     for (const w of bctx.warnings) ctx.output(`warning: ${w}`);
     const w = bctx.workspace;
-    const { value, commands } = await recorded(deps.runner, async (runner) => {
+    const { value, commands } = await withLock(buildDirLock(deps.paths, bctx.spec.buildDir), () => recorded(deps.runner, async (runner) => {
       const toolchain = await probeToolchain(runner, bctx.spec, `${bctx.tree.name} for ${bctx.spec.arch.name}`);
       return buildStep(runner, {
         spec: bctx.spec,
@@ -65,7 +67,7 @@ export const buildStage =
         series: w?.series ?? null,
         onProgress: (s) => ctx.output(renderProgress(s)),
       });
-    });
+    }));
     const { report: r, outcome } = value;
     const tests: TestCase[] =
       r.status === 'ok'
