@@ -2,9 +2,11 @@
 import { join, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
+import { noWaitFlag } from '../lib/cli/no-wait.js';
 import { withExitCodes } from '../lib/cli/describe.js';
 import { commandLine } from '../lib/exec/shell-quote.js';
 import { vmRoot } from '../lib/paths.js';
+import { claimRunDir, runDirStamp } from '../lib/run-dir.js';
 import { listScenarios, loadScenario, scenarioArg } from '../lib/scenario/load.js';
 import { builtKernel } from '../lib/selftest/built-kernel.js';
 import { executeSelftest } from '../lib/selftest/execute.js';
@@ -16,8 +18,6 @@ import { renderResults, type SelftestResults } from '../lib/selftest/results.js'
 import { Registry } from '../lib/trees/registry.js';
 import { probeKvm } from '../lib/vm/accel.js';
 import { buildDirFor, sourceDirFor } from '../lib/workspace.js';
-
-const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
 
 export default class Selftest extends KseriesCommand {
   static override summary = 'Boot a built kernel in QEMU on emulated persistent memory and run scenarios and kselftests.';
@@ -45,6 +45,8 @@ export default class Selftest extends KseriesCommand {
     results: Flags.directory({ summary: 'Results dir (default ./kseries-results/TREE/selftest-TIMESTAMP).' }),
     'keep-images': Flags.boolean({ summary: 'Keep the persistent-memory backing files (1 GiB sparse each).' }),
     'dry-run': Flags.boolean({ summary: 'Print the plan (commands and QEMU lines) and run nothing.' }),
+
+    ...noWaitFlag,
   };
 
   async run(): Promise<SelftestPlan | SelftestResults | { plan: SelftestPlan; commands: ReturnType<typeof planCommands> }> {
@@ -56,7 +58,8 @@ export default class Selftest extends KseriesCommand {
     const { scenarios, targets } = selectRuns(listScenarios(), flags.scenario, parseTargets(flags.kselftests), (n) => loadScenario(n));
     // a scenario given by path is rerun by that path
     const asGiven = new Map(scenarios.map((l) => [l.scenario.name, scenarioArg(l)]));
-    const resultsDir = resolve(flags.results ?? join('kseries-results', tree.name, `selftest-${stamp()}`));
+    // a fresh directory per run, even for two runs started in the same second (selftest-STAMP-2)
+    const resultsDir = flags.results ? resolve(flags.results) : claimRunDir(join('kseries-results', tree.name), `selftest-${runDirStamp()}`, { create: !flags['dry-run'] });
     const plan = planSelftest({
       tree: tree.name,
       srcDir,
@@ -67,7 +70,7 @@ export default class Selftest extends KseriesCommand {
       accel: flags.accel as 'auto' | 'kvm' | 'tcg',
       timeoutSec: flags.timeout ?? null,
       resultsDir,
-      imageDir: join(vmRoot(this.state), `selftest-${stamp()}-${process.pid}`),
+      imageDir: join(vmRoot(this.state), `selftest-${runDirStamp()}-${process.pid}`),
       bootTimeoutSec: 60,
       kernelRelease,
     });

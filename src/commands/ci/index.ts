@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-import { resolve, join } from 'node:path';
+import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../../lib/cli/base-command.js';
+import { noWaitFlag } from '../../lib/cli/no-wait.js';
 import { withExitCodes } from '../../lib/cli/describe.js';
 import { progressEnabled } from '../../lib/cli/progress.js';
 import { verdictOf } from '../../lib/ci/exit.js';
@@ -13,13 +14,14 @@ import { defaultStages } from '../../lib/ci/stages/index.js';
 import { chooseTrees } from '../../lib/ci/trees.js';
 import { writeCiReports } from '../../lib/ci/write.js';
 import { InterruptedError } from '../../lib/errors.js';
+import { withLock } from '../../lib/lock/locks.js';
+import { resultsDirLock } from '../../lib/lock/targets.js';
 import type { CiResults } from '../../lib/report/ci-results.js';
+import { claimRunDir, runDirStamp } from '../../lib/run-dir.js';
 import { listScenarios, loadScenario } from '../../lib/scenario/load.js';
 import { parseTargets } from '../../lib/selftest/select.js';
 import { patchesFlag, seriesRoot } from '../../lib/series/root.js';
 import { Registry } from '../../lib/trees/registry.js';
-
-const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
 
 export default class Ci extends KseriesCommand {
   static override summary = 'Run the whole pipeline on one or more trees: apply, kconfig, build, checkpatch, selftests; write the reports.';
@@ -54,6 +56,8 @@ export default class Ci extends KseriesCommand {
     accel: Flags.string({ options: ['auto', 'kvm', 'tcg'], default: 'auto', summary: 'QEMU accelerator: auto uses KVM only when a probe shows it really works.' }),
     patches: patchesFlag,
     'dry-run': Flags.boolean({ summary: 'Print the plan (stages, what each needs, the commands) and run nothing.' }),
+
+    ...noWaitFlag,
   };
 
   async run(): Promise<CiResults | { dryRun: true; plan: CiPlan }> {
@@ -68,7 +72,7 @@ export default class Ci extends KseriesCommand {
     for (const s of scenarios) loadScenario(s); // unknown or invalid: a usage error before anything runs
     const kselftests = parseTargets(flags.kselftests);
     const patchesRoot = seriesRoot(flags.patches);
-    const resultsDir = resolve(flags.results ?? join('kseries-results', `ci-${stamp()}`));
+    const resultsDir = flags.results ? resolve(flags.results) : claimRunDir('kseries-results', `ci-${runDirStamp()}`, { create: !flags['dry-run'] });
     const plan = planCi({
       trees,
       resultsDir,
@@ -90,12 +94,15 @@ export default class Ci extends KseriesCommand {
 
     const drawing = progressEnabled(this.jsonEnabled()) ? listrHooks(plan) : null;
     const hooks: CiHooks = drawing?.hooks ?? (this.jsonEnabled() || process.env.KSERIES_NO_PROGRESS === '1' ? {} : lineHooks((s) => process.stderr.write(s)));
-    const run = await executeCi(plan, defaultStages({ runner: this.runner, paths: this.state, patchesRoot }), hooks);
-    if (drawing) {
-      drawing.finish();
-      await drawing.done;
-    }
-    const written = writeCiReports(resultsDir, run, { paths: this.state, cwd: process.cwd(), argv: ['ci', ...this.argv] });
+    // the results directory for the whole run; each stage takes its tree, build directory or selftest results itself
+    const { run, written } = await withLock(resultsDirLock(this.state, resultsDir), async () => {
+      const run = await executeCi(plan, defaultStages({ runner: this.runner, paths: this.state, patchesRoot }), hooks);
+      if (drawing) {
+        drawing.finish();
+        await drawing.done;
+      }
+      return { run, written: writeCiReports(resultsDir, run, { paths: this.state, cwd: process.cwd(), argv: ['ci', ...this.argv] }) };
+    });
     this.out(renderCiRun(written.ci, resultsDir));
     if (run.interrupted) throw new InterruptedError(`interrupted; the results so far are in ${resultsDir}`);
     this.verdict(verdictOf(written.ci.overall));
