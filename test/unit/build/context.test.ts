@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** From flags to what is built: directories, config, targets, ccache and the toolchain checks, without running anything. */
 import { delimiter, join } from 'node:path';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { resolveBuild, type BuildRequest } from '../../../src/lib/build/context.js';
 import { KseriesError } from '../../../src/lib/errors.js';
 import { findInPath } from '../../../src/lib/doctor/doctor.js';
@@ -78,8 +78,30 @@ describe('resolveBuild', () => {
     expect(dry.warnings[0]).toMatch(/clang, ld\.lld not found/);
   });
 
-  it('an unknown tree, or a tree whose source dir is gone, is a usage error', () => {
-    expect(() => resolveBuild(env.paths, req({ tree: 'nope' }))).toThrow(/unknown tree "nope"/);
+  it('an unknown tree, or a tree whose source dir is gone, is a usage error (exit 2)', () => {
+    const thrown = (r: BuildRequest) => {
+      try {
+        resolveBuild(env.paths, r);
+      } catch (x) {
+        return x as KseriesError;
+      }
+      throw new Error('resolveBuild did not throw');
+    };
+    const unknown = thrown(req({ tree: 'nope' }));
+    expect(unknown).toBeInstanceOf(KseriesError);
+    expect([unknown.kind, unknown.exitCode]).toEqual(['usage', 2]);
+    expect(unknown.message).toMatch(/unknown tree "nope"/);
+
+    writeFakeBuildDir(buildDir);
+    const src = join(env.root, 'linux');
+    expect(resolveBuild(env.paths, req()).spec.srcDir).toBe(src);
+    rmSync(src, { recursive: true, force: true });
+    const gone = thrown(req());
+    expect(gone).toBeInstanceOf(KseriesError);
+    expect([gone.kind, gone.exitCode]).toEqual(['usage', 2]);
+    // (its applied worktree gone, the tree's base worktree is looked for: absent too)
+    expect(gone.message).toMatch(/^the source directory \/\S+ of tree k does not exist$/);
+    expect(gone.suggestion).toBe('Apply the series first: kseries apply --tree k');
   });
 
   it('PATH lookups use the given PATH only', () => {

@@ -52,10 +52,22 @@ describe('kseries ci (CLI)', () => {
 
   it('an unknown tree or scenario is a usage error before anything runs (exit 2)', () => {
     register({ a: { ref: 'main' } });
-    expect(runCli(['ci', '--tree', 'zz']).stderr).toMatch(/unknown tree "zz"[\s\S]*Registered trees: a\./);
-    const r = runCli(['ci', '--tree', 'a', '--scenario', 'nope']);
+    const repoState = () => ({
+      worktrees: gitSync(fx.repo, ['worktree', 'list', '--porcelain']),
+      refs: gitSync(fx.repo, ['for-each-ref', '--format=%(refname) %(objectname)']),
+    });
+    const before = repoState();
+    const res = join(env.root, 'res');
+    const tree = runCli(['ci', '--tree', 'zz', '--results', res]);
+    expect(tree.code).toBe(2);
+    expect(tree.stderr).toMatch(/unknown tree "zz"[\s\S]*Registered trees: a\./);
+    const r = runCli(['ci', '--tree', 'a', '--scenario', 'nope', '--results', res]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown scenario "nope"/);
+    // nothing ran: no results directory, no worktree or branch in the tree, no build dir, no VM image
+    expect(existsSync(res)).toBe(false);
+    expect(repoState()).toEqual(before);
+    for (const d of ['build', 'vm']) expect(existsSync(join(env.paths.cache, d)), d).toBe(false);
   });
 
   it('a series that does not apply: apply FAIL, the rest SKIP, exit 1, the reports written', () => {

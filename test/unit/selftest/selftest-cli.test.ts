@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** `kseries selftest` through the built CLI, without booting anything: --dry-run, usage and infrastructure errors. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isolate, runCli, type IsolatedEnv } from '../../helpers/env.js';
 
+const ROOT = new URL('../../..', import.meta.url).pathname;
 let env: IsolatedEnv;
 let build: string;
 beforeEach(() => {
@@ -32,10 +33,31 @@ describe('kseries selftest (CLI)', () => {
   });
 
   it('builds the kselftest targets a scenario declares', () => {
-    const r = runCli(['selftest', '--tree', 'k', '--build-dir', build, '--scenario', 'pmem-persistence', '--dry-run', '--json', '--results', join(env.root, 'res')]);
+    // ci/scenarios/kmem-persist-suite/scenario.json declares "kselftests": ["dax"]
+    const declared = JSON.parse(readFileSync(join(ROOT, 'ci', 'scenarios', 'kmem-persist-suite', 'scenario.json'), 'utf8')).kselftests;
+    expect(declared).toEqual(['dax']);
+    const res = join(env.root, 'res');
+    const src = join(env.root, 'src');
+    const r = runCli(['selftest', '--tree', 'k', '--build-dir', build, '--scenario', 'kmem-persist-suite', '--dry-run', '--json', '--results', res]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.result.plan.kselftestDir).toBe(join(res, 'kselftest', 'install'));
+    expect(j.result.commands.prepare).toEqual([
+      `make -C ${src} O=${build} INSTALL_MOD_PATH=${res}/modules modules_install`,
+      // the kselftests compile against the tree's uapi headers, installed in the build dir
+      `make -C ${src} O=${build} headers`,
+      `make -C ${src}/tools/testing/selftests -j2 O=${res}/kselftest/build 'KHDR_INCLUDES=-isystem ${build}/usr/include' TARGETS=dax INSTALL_PATH=${res}/kselftest/install install`,
+    ]);
+  });
+
+  it('a scenario that declares no kselftest builds none', () => {
+    expect(JSON.parse(readFileSync(join(ROOT, 'ci', 'scenarios', 'pmem-persistence', 'scenario.json'), 'utf8')).kselftests).toBeUndefined();
+    const res = join(env.root, 'res');
+    const r = runCli(['selftest', '--tree', 'k', '--build-dir', build, '--scenario', 'pmem-persistence', '--dry-run', '--json', '--results', res]);
+    expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.result.plan.kselftestDir).toBeNull();
-    expect(j.result.commands.prepare).toHaveLength(1);
+    expect(j.result.commands.prepare).toEqual([`make -C ${join(env.root, 'src')} O=${build} INSTALL_MOD_PATH=${res}/modules modules_install`]);
   });
 
   it.each([
