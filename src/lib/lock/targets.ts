@@ -38,7 +38,7 @@ export function canonicalPath(p: string): string {
 
 function fileName(kind: string, key: string): string {
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
-  const slug = key.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(-60);
+  const slug = key.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._-]+|[._-]+$/g, '').slice(-60);
   return `${kind}-${slug}-${hash}.lock`;
 }
 
