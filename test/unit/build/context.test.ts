@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** From flags to what is built: directories, config, targets, ccache and the toolchain checks, without running anything. */
 import { delimiter, join } from 'node:path';
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { resolveBuild, type BuildRequest } from '../../../src/lib/build/context.js';
 import { KseriesError } from '../../../src/lib/errors.js';
 import { findInPath } from '../../../src/lib/doctor/doctor.js';
@@ -19,13 +19,14 @@ afterEach(() => env.cleanup());
 
 const req = (over: Partial<BuildRequest> = {}): BuildRequest => ({ tree: 'k', arch: 'x86_64', profile: 'default', llvm: false, ccache: false, w1: false, nice: 0, timeoutSec: 0, dryRun: false, ...over });
 
-/** A PATH holding only the named tools (links to the real ones). */
+/** A PATH holding only the named tools: links to the real ones, or a stub where the host lacks one (resolveBuild only looks tools up). */
 function pathWith(tools: string[]): string {
   const dir = join(env.root, 'bin');
   mkdirSync(dir, { recursive: true });
   for (const t of tools) {
     const p = findInPath(t);
     if (p) symlinkSync(p, join(dir, t));
+    else writeFileSync(join(dir, t), '#!/bin/sh\nexit 127\n', { mode: 0o755 });
   }
   return dir;
 }
