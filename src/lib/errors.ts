@@ -18,7 +18,7 @@ export const EXIT_CODE_HELP = [
   '  0    everything asked for succeeded',
   '  1    a check failed (a patch conflict, a build error, a failing test, a dropped Kconfig symbol)',
   '  2    usage error (bad flag, unknown tree, missing or invalid input file)',
-  '  3    infrastructure problem (a host tool is missing, a timeout, the VM could not start)',
+  '  3    infrastructure problem (a host tool is missing, a timeout, the VM could not start, --no-wait and another run holds the lock)',
   '  130  interrupted (Ctrl-C); half-done state is cleaned up or parked',
 ].join('\n');
 

@@ -7,11 +7,13 @@
  *         trees.json         the registry of named trees
  *         trees/NAME/        git repositories kseries imported itself (tarballs, debian:X)
  *         worktrees/NAME/... worktrees where series are applied
+ *         locks/tree-NAME.lock  the lock of a tree (src/lib/lock/)
  *   cache ($KSERIES_CACHE, else $XDG_CACHE_HOME/kseries, else ~/.cache/kseries)
  *         build/KEY/         O= build directories, keyed by tree and config
  *         ccache/            the compiler cache when --ccache is used
  *         initramfs/HASH/    initramfs images, keyed by content
  *         vm/                persistent-memory backing files of scenarios
+ *         locks/             locks of build dirs, results dirs and VM images (src/lib/lock/)
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
