@@ -70,24 +70,36 @@ describe('VM harness on a real kernel', () => {
     expect(o.command).toMatch(/^qemu-system-x86_64 -accel tcg -cpu max -machine pc,nvdimm=on/);
   });
 
-  it('a panic is caught by the console watcher long before the deadline', async () => {
+  // What is asserted is what the harness decided (o.stop: the deadline it set, why it stopped the VM, the
+  // console line that made it stop), with outer limits that only catch a harness that never stops the VM:
+  // how fast a TCG guest gets there on a shared machine is measured in bench/, not here.
+  it('a panic is caught by the console watcher, which stops the VM before the deadline', async () => {
     // init exits → "Attempted to kill init"; panic=0 makes the guest spin instead of exiting,
-    // so only the watcher can end this run before its 120 s deadline
-    const o = await runBoot(nice, { spec: spec('panic', { append: ['rdinit=/bin/false', 'panic=0'] }), timeoutMs: 120_000, panicGraceMs: 1000 });
-    process.stderr.write(`panic: seen after ${o.panicMs} ms, VM stopped after ${o.elapsedMs} ms\n`);
+    // so only the watcher can end this run before its 600 s deadline
+    const o = await runBoot(nice, { spec: spec('panic', { append: ['rdinit=/bin/false', 'panic=0'] }), timeoutMs: 600_000, panicGraceMs: 1000 });
+    process.stderr.write(`panic: seen after ${o.panicMs} ms, VM stopped after ${o.elapsedMs} ms (${o.stop.reason})\n`);
     expect(o.verdict).toMatchObject({ verdict: 'panic', exitClass: 'check' });
     expect(o.verdict.findings[0].title).toMatch(/Kernel panic - not syncing: Attempted to kill init!/);
     expect(o.stoppedOnPanic).toBe(true);
-    expect(o.elapsedMs).toBeLessThan(40_000);
+    expect(o.timedOut).toBe(false);
+    expect(o.stop.deadlineMs).toBe(600_000);
+    expect(['panic-report-end', 'panic-grace']).toContain(o.stop.reason);
+    expect(o.stop.line).toMatch(/Kernel panic - not syncing: Attempted to kill init!/);
+    expect(o.elapsedMs).toBeLessThan(o.stop.deadlineMs);
   });
 
   it('a hung script is stopped at the deadline and reported as a test timeout', async () => {
     const o = await runBoot(nice, { spec: spec('hang'), timeoutMs: 15_000 });
+    process.stderr.write(`hang: VM stopped after ${o.elapsedMs} ms (${o.stop.reason})\n`);
     expect(o.timedOut).toBe(true);
+    expect(o.stop).toEqual({ deadlineMs: 15_000, reason: 'deadline', line: null });
     expect(o.verdict).toMatchObject({ verdict: 'test-timeout', exitClass: 'infra' });
+    // the console line the verdict names: the script's last output before it hung
     expect(o.verdict.summary).toMatch(/script hang did not finish within 15 s; its last output line: e2e hanging/);
-    expect(o.elapsedMs).toBeGreaterThanOrEqual(15_000);
-    expect(o.elapsedMs).toBeLessThan(25_000);
+    expect(o.scripts).toEqual([expect.objectContaining({ name: 'hang', exit: null })]);
+    // not stopped before the deadline it set; and stopped at all (generously: a minute after it)
+    expect(o.elapsedMs).toBeGreaterThanOrEqual(o.stop.deadlineMs);
+    expect(o.elapsedMs).toBeLessThan(o.stop.deadlineMs + 60_000);
   });
 
   it('kseries selftest: pmem-persistence on one backing file, and memory-hotplug kselftest', async () => {

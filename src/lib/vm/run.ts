@@ -40,6 +40,12 @@ export interface BootOutcome {
   timedOut: boolean;
   stoppedOnPanic: boolean;
   elapsedMs: number;
+  /**
+   * What the harness decided: the deadline it gave QEMU; why the VM stopped — it exited by
+   * itself, the deadline passed, or the watcher stopped it after a fatal console line once
+   * the panic report ended or its grace period ran out; and that fatal line.
+   */
+  stop: { deadlineMs: number; reason: 'exited' | 'deadline' | 'panic-report-end' | 'panic-grace' | 'cancelled'; line: string | null };
   /** Host time from start to the first console byte, to /init's marker, to the panic line. */
   firstOutputMs: number | null;
   initMs: number | null;
@@ -60,7 +66,13 @@ export async function runBoot(runner: Runner, req: BootRequest): Promise<BootOut
   let firstOutputMs: number | null = null;
   let initMs: number | null = null;
   let panicMs: number | null = null;
+  let panicLine: string | null = null;
+  let stoppedBy: 'panic-report-end' | 'panic-grace' | null = null;
   let graceTimer: NodeJS.Timeout | undefined;
+  const stopFor = (why: 'panic-report-end' | 'panic-grace') => {
+    stoppedBy ??= why;
+    stop.abort();
+  };
   const watcher = watchLog(
     spec.serialLog,
     (line) => {
@@ -69,9 +81,10 @@ export async function runBoot(runner: Runner, req: BootRequest): Promise<BootOut
       if (initMs === null && line.includes(`${MARKER.init} `)) initMs = now;
       if (panicMs === null && isFatalLine(line)) {
         panicMs = now;
-        graceTimer = setTimeout(() => stop.abort(), req.panicGraceMs ?? 2000);
+        panicLine = line;
+        graceTimer = setTimeout(() => stopFor('panic-grace'), req.panicGraceMs ?? 2000);
       }
-      if (panicMs !== null && isPanicEnd(line)) stop.abort();
+      if (panicMs !== null && isPanicEnd(line)) stopFor('panic-report-end');
     },
     req.pollMs ?? 100,
   );
@@ -108,6 +121,11 @@ export async function runBoot(runner: Runner, req: BootRequest): Promise<BootOut
     timedOut: r.timedOut,
     stoppedOnPanic,
     elapsedMs,
+    stop: {
+      deadlineMs: req.timeoutMs,
+      reason: r.timedOut ? 'deadline' : r.cancelled ? (stoppedBy ?? 'cancelled') : 'exited',
+      line: stoppedOnPanic ? panicLine : null,
+    },
     firstOutputMs,
     initMs,
     panicMs,

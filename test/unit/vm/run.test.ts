@@ -28,6 +28,7 @@ describe('runBoot', () => {
     });
     const o = await runBoot(r, { spec, timeoutMs: 30_000, commandLog: join(dir, 'commands.log') });
     expect(o.verdict.verdict).toBe('ok');
+    expect(o.stop).toEqual({ deadlineMs: 30_000, reason: 'exited', line: null });
     expect(o.scripts).toEqual([expect.objectContaining({ name: 'clean', exit: 0 })]);
     expect(o.output).toMatch(/hello from the guest/);
     expect(readFileSync(join(dir, 'commands.log'), 'utf8')).toMatch(/^qemu-system-x86_64 -accel tcg -cpu max .*-no-reboot/);
@@ -48,6 +49,21 @@ describe('runBoot', () => {
     expect(o.panicMs).not.toBeNull();
     expect(o.verdict.verdict).toBe('oops');
     expect(o.verdict.findings.map((f) => f.kind)).toEqual(['oops', 'panic']);
+    // no "---[ end Kernel panic" in this report: the grace period after the panic line stopped it
+    expect(o.stop).toEqual({ deadlineMs: 60_000, reason: 'panic-grace', line: '[    2.375938] Kernel panic - not syncing: Fatal exception' });
+  });
+
+  it('stops the VM at the end of the panic report, without waiting for the grace period', async () => {
+    const end = '[    1.671234] ---[ end Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100 ]---';
+    const r = new FakeRunner().expect('qemu-system-x86_64', async (s: CommandSpec) => {
+      writeFileSync(spec.serialLog, `${readFileSync(recorded('init-exits-panic'), 'latin1')}${end}\n`);
+      await new Promise<void>((resolve) => s.cancelSignal!.addEventListener('abort', () => resolve()));
+      return { exitCode: 143, cancelled: true };
+    });
+    const o = await runBoot(r, { spec, timeoutMs: 60_000, panicGraceMs: 60_000, pollMs: 20 });
+    expect(o.stoppedOnPanic).toBe(true);
+    expect(o.stop).toEqual({ deadlineMs: 60_000, reason: 'panic-report-end', line: '[    1.651362] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100' });
+    expect(o.verdict.verdict).toBe('panic');
   });
 
   it('a deadline reached by a hung script is a test timeout', async () => {
@@ -57,6 +73,7 @@ describe('runBoot', () => {
     });
     const o = await runBoot(r, { spec, timeoutMs: 12_000 });
     expect(o.verdict).toMatchObject({ verdict: 'test-timeout', exitClass: 'infra' });
+    expect(o.stop).toEqual({ deadlineMs: 12_000, reason: 'deadline', line: null });
     expect(o.scripts).toEqual([expect.objectContaining({ name: 'hang', exit: null })]);
   });
 
@@ -84,6 +101,7 @@ describe('runBoot', () => {
       const o = await runBoot(runner, { spec: { ...spec, qemu: FAKE_QEMU }, timeoutMs: 60_000, panicGraceMs: 500, pollMs: 25 });
       expect(o.elapsedMs).toBeLessThan(10_000);
       expect(o).toMatchObject({ stoppedOnPanic: true, timedOut: false });
+      expect(o.stop).toMatchObject({ deadlineMs: 60_000, reason: 'panic-grace', line: expect.stringMatching(/Kernel panic - not syncing: Attempted to kill init!/) });
       expect(o.verdict.verdict).toBe('panic');
       expect(o.verdict.findings[0].title).toMatch(/Attempted to kill init/);
     });
@@ -93,6 +111,7 @@ describe('runBoot', () => {
       const o = await runBoot(runner, { spec: { ...spec, qemu: FAKE_QEMU }, timeoutMs: 60_000, panicGraceMs: 5_000 });
       expect(o.verdict.verdict).toBe('panic');
       expect(o.stoppedOnPanic).toBe(false);
+      expect(o.stop).toEqual({ deadlineMs: 60_000, reason: 'exited', line: null });
       expect(o.qemuExitCode).toBe(0);
     });
 
@@ -101,6 +120,7 @@ describe('runBoot', () => {
       process.env.FAKE_QEMU_AFTER = 'hang';
       const o = await runBoot(runner, { spec: { ...spec, qemu: FAKE_QEMU }, timeoutMs: 800 });
       expect(o.timedOut).toBe(true);
+      expect(o.stop).toEqual({ deadlineMs: 800, reason: 'deadline', line: null });
       expect(o.verdict).toMatchObject({ verdict: 'silent', exitClass: 'infra' });
     });
 
