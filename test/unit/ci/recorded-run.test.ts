@@ -3,9 +3,12 @@
  * The reports of a RECORDED real run — `kseries ci --tree k61 --ccache` on the Debian 6.1
  * tree, every stage green (test/fixtures/ci/k61/README.md) — regenerated from its
  * results.json: summary.md, junit.xml, commands.sh and each tree's results.json come out
- * byte for byte as the run wrote them.
+ * byte for byte as the run wrote them. That only shows the renderer still writes what it
+ * wrote then; so the reports are also checked against what is known without it: the
+ * fixture's README (what the run was), checkpatch.pl's own log, the boot directories and
+ * the guests' KTAP output on disk.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReports } from '../../../src/lib/ci/write.js';
 import { parseCiResults, treeResultsOf } from '../../../src/lib/report/ci-results.js';
@@ -14,6 +17,16 @@ import { childrenNamed, parseXml } from '../../helpers/xml.js';
 
 const DIR = new URL('../../fixtures/ci/k61/', import.meta.url).pathname;
 const read = (rel: string) => readFileSync(join(DIR, rel), 'utf8');
+
+/**
+ * The leaf results of a KTAP document, as a reader of KTAP counts them: every "ok N" / "not ok N"
+ * line at any nesting depth ("# " prefixes), except a parent's, i.e. one that follows results
+ * one level deeper (its subtests).
+ */
+function ktapLeaves(text: string): Array<{ ok: boolean; name: string }> {
+  const results = [...text.matchAll(/^((?:# )*)(not )?ok \d+ (.*)$/gm)].map((m) => ({ depth: m[1].length / 2, ok: !m[2], name: m[3] }));
+  return results.filter((r, i) => !(i > 0 && results[i - 1].depth === r.depth + 1)).map(({ ok, name }) => ({ ok, name }));
+}
 
 describe('a recorded kseries ci run on Debian 6.1', () => {
   const ci = parseCiResults(JSON.parse(read('results.json')));
@@ -64,6 +77,50 @@ describe('a recorded kseries ci run on Debian 6.1', () => {
     const suites = childrenNamed(root, 'testsuite');
     expect(suites.map((s) => s.attrs.name)).toEqual(ci.stages.map((s) => `k61/${s.name}`));
     expect(root.attrs).toMatchObject({ failures: '0', errors: '0' });
+  });
+
+  it('shows the totals known without the renderer: the run README describes, checkpatch.pl\'s log, the boots and KTAP on disk', () => {
+    const summary = read('summary.md');
+    const junit = parseXml(read('junit.xml'));
+    const suiteTests = Object.fromEntries(childrenNamed(junit, 'testsuite').map((x) => [x.attrs.name, Number(x.attrs.tests)]));
+    const row = (stage: string) => summary.split('\n').find((l) => l.startsWith(`| ${stage} | `)) ?? `no row for ${stage}`;
+
+    // test/fixtures/ci/README.md: apply (5 patches), kconfig (65 symbols), build (bzImage and 2 modules)
+    expect(row('apply')).toMatch(/^\| apply \| ✅ pass \| [^|]+ \| 5 patches of v6\.1 applied on HEAD \(5 clean\)/);
+    expect(suiteTests['k61/apply']).toBe(5);
+    expect(row('kconfig')).toMatch(/\| 65 of 65 requested symbols hold /);
+    expect(suiteTests['k61/kconfig']).toBe(65);
+    expect(row('build')).toMatch(/\| built bzImage and 2 modules: \d+ objects compiled, no warnings /);
+    expect(read('k61/logs/build.log')).not.toMatch(/warning:/);
+    expect(suiteTests['k61/build']).toBe(1);
+
+    // checkpatch.pl's own output: one "total:" line per patch
+    const totals = [...read('k61/logs/checkpatch.log').matchAll(/^total: (\d+) errors, (\d+) warnings, \d+ lines checked$/gm)];
+    expect(totals).toHaveLength(5);
+    const sum = (k: 1 | 2) => totals.reduce((n, m) => n + Number(m[k]), 0);
+    expect(row('checkpatch')).toMatch(new RegExp(`\\| 5 patches: ${sum(1)} errors, ${sum(2)} warnings, 0 checks<br>`));
+    expect(suiteTests['k61/checkpatch']).toBe(5);
+
+    // each scenario: its boot directories, and a test case per boot and per KTAP leaf result the guests printed
+    const selftest = join(DIR, 'k61', 'selftest');
+    const scenarios = readdirSync(selftest, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'junit').map((d) => d.name).sort();
+    expect(scenarios).toEqual(['kmem-persist-blk', 'kmem-persist-exclusive', 'kmem-persist-suite', 'kselftest', 'pmem-persistence']);
+    let selftestCases = 0;
+    for (const sc of scenarios) {
+      const boots = readdirSync(join(selftest, sc)).filter((b) => /^boot\d+$/.test(b));
+      const leaves = boots.flatMap((b) => (existsSync(join(selftest, sc, b, 'ktap.txt')) ? ktapLeaves(readFileSync(join(selftest, sc, b, 'ktap.txt'), 'utf8')) : []));
+      expect(leaves.filter((l) => !l.ok), sc).toEqual([]);
+      expect(row(`selftest:${sc}`), sc).toMatch(new RegExp(`\\| ${boots.length} boot\\(s\\): ${boots.map(() => 'pass').join(', ')}<br>`));
+      expect(suiteTests[`k61/selftest:${sc}`], sc).toBe(boots.length + leaves.length);
+      selftestCases += boots.length + leaves.length;
+    }
+    // by hand from the fixture: 1 + 7 + 1 + 3 + 1 boots; 29 + 33 + 2 + 0 + 3 KTAP leaves (kselftest: mem-on-off-test.sh and the 2 subtests of dax)
+    expect(selftestCases).toBe(13 + 67);
+
+    // the totals: 4 pipeline stages and 5 scenarios passed; 5 + 65 + 1 + 5 + 80 test cases, none failed
+    expect(summary).toMatch(/^# kseries ci: ✅ pass on 1 tree\n\nexit code `0`: everything passed/);
+    expect(summary).toMatch(/^\| k61 \| 6\.1\.192 \| ✅ pass \| [^|]+ \| 9 pass \|$/m);
+    expect(junit.attrs).toMatchObject({ tests: String(5 + 65 + 1 + 5 + selftestCases), failures: '0', errors: '0', skipped: '0' });
   });
 
   it('keeps the logs results.json points to (trimmed)', () => {
