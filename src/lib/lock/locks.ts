@@ -20,6 +20,7 @@
  * them in the order ci results → selftest results → build directory → scenario image; the
  * tree lock is never held together with another one.
  */
+import { dirname } from 'node:path';
 import { infraError, InterruptedError } from '../errors.js';
 import { interruptSignal } from '../cli/interrupt.js';
 import { checkHolder, createLockFile, holderRecord, readLockFile, removeOwnLockFile, removeStale, UNREADABLE_GRACE_MS, type LockHolder } from './file-lock.js';
@@ -114,6 +115,14 @@ function releaser(path: string): () => void {
   };
 }
 
+function create(target: LockTarget, me: LockHolder): boolean {
+  try {
+    return createLockFile(target.path, me);
+  } catch (err) {
+    throw infraError(`cannot lock ${target.what}: ${(err as Error).message}`, `Check that ${dirname(target.path)} can be written.`);
+  }
+}
+
 /**
  * Takes a lock: at once when free or held by this process already, after the holder is
  * gone otherwise (or, with wait off, an exit-3 error naming the holder). Returns the release.
@@ -132,7 +141,7 @@ export async function acquireLock(target: LockTarget, opts: { wait?: boolean; si
   const started = Date.now();
   let announced: string | null = null;
   for (;;) {
-    if (createLockFile(path, me)) {
+    if (create(target, me)) {
       held.set(path, { count: 1, token: me.token });
       if (!exitHook) {
         exitHook = true;

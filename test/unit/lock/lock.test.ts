@@ -239,3 +239,21 @@ describe('stale or foreign records', () => {
     release();
   });
 });
+
+describe('a lock directory kseries cannot use', () => {
+  it.runIf(process.getuid?.() !== 0)('not writable: an infrastructure error (exit 3) naming what', async () => {
+    mkdirSync(join(dir, 'locks'), { mode: 0o500 });
+    const err = (await acquireLock(target).catch((e: unknown) => e)) as KseriesError;
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toMatch(/^cannot lock tree k61: EACCES/);
+  });
+
+  it('a file in its place: an infrastructure error (exit 3) naming what and where', async () => {
+    writeFileSync(join(dir, 'locks'), '');
+    const err = (await acquireLock(target).catch((e: unknown) => e)) as KseriesError;
+    expect(err).toBeInstanceOf(KseriesError);
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toMatch(/^cannot lock tree k61: (EEXIST|ENOTDIR)/);
+    expect(err.suggestion).toBe(`Check that ${join(dir, 'locks')} can be written.`);
+  });
+});
