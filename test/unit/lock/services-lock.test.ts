@@ -26,6 +26,12 @@ import type { TreeRecord } from '../../../src/lib/trees/registry.js';
 import { removeTree } from '../../../src/lib/trees/remove.js';
 import { buildDirFor } from '../../../src/lib/workspace.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
+import { isolate } from '../../helpers/env.js';
+import { fakeSeriesRepo, registerFakeTree, writeFakeBuildDir } from '../../helpers/fake-kbuild.js';
+import { OPTIONS } from '../ci/options.js';
+import { executeCi, type StageImpl } from '../../../src/lib/ci/executor.js';
+import { planCi } from '../../../src/lib/ci/plan.js';
+import { buildStage } from '../../../src/lib/ci/stages/build.js';
 
 let dir: string;
 let paths: StatePaths;
@@ -137,5 +143,32 @@ describe('selftest', () => {
     expect(seen.boot.sort()).toEqual([image, results].sort());
     expect(heldLocks()).toEqual([]);
     expect([results, build, image].filter((f) => existsSync(f))).toEqual([]);
+  });
+});
+
+describe('ci', () => {
+  it('its build stage takes the build directory: held by another run and --no-wait, the stage is an error naming the holder, the selftests skip', async () => {
+    const env = isolate();
+    try {
+      const p: StatePaths = env.paths;
+      registerFakeTree(p.data, 'k', fakeSeriesRepo(join(env.root, 'linux'), []));
+      writeFakeBuildDir(buildDirFor(p, 'k'));
+      heldElsewhere(buildDirLock(p, buildDirFor(p, 'k')));
+      const plan = planCi({ trees: [{ name: 'k', register: null }], resultsDir: join(env.root, 'results'), keepGoing: false, options: { ...OPTIONS, scenarios: ['pmem-persistence'] } });
+      const pass: StageImpl = async (ctx) => ({ results: ctx.stage.results.map((name) => ({ name, status: 'pass' as const, durationMs: 0, summary: 'ok', logs: [], command: null })) });
+      const runner = new FakeRunner();
+      const run = await executeCi(plan, { 'tree-add': pass, apply: pass, kconfig: pass, build: buildStage({ runner, paths: p, patchesRoot: join(env.root, 'patches') }), checkpatch: pass, selftest: pass });
+      const stages = run.trees[0].stages.map((s) => [s.name, s.status, s.summary]);
+      expect(stages).toEqual([
+        ['apply', 'pass', 'ok'],
+        ['kconfig', 'pass', 'ok'],
+        ['build', 'error', expect.stringMatching(new RegExp(`^build directory ${buildDirFor(p, 'k')} is in use by kseries build --tree k61 \\(pid ${process.ppid} .*\\) \\(Let it finish`))],
+        ['checkpatch', 'pass', 'ok'],
+        ['selftest:pmem-persistence', 'skip', expect.stringContaining('not run')],
+      ]);
+      runner.verify();
+    } finally {
+      env.cleanup();
+    }
   });
 });
