@@ -95,7 +95,7 @@ describe('runBoot', () => {
       delete process.env.FAKE_QEMU_AFTER;
     });
 
-    it('kills a VM hanging after a panic as soon as the report is out', async () => {
+    it('kills a VM hanging after a panic once the grace period after the panic line is over (no end-of-report line here)', async () => {
       process.env.FAKE_QEMU_LOG = recorded('init-exits-panic');
       process.env.FAKE_QEMU_AFTER = 'hang';
       const o = await runBoot(runner, { spec: { ...spec, qemu: FAKE_QEMU }, timeoutMs: 60_000, panicGraceMs: 500, pollMs: 25 });
