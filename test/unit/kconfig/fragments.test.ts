@@ -40,7 +40,7 @@ describe('kconfig/ catalog', () => {
   });
 
   it('the feature names the tristates --module may turn into modules, and all of them are =y there', () => {
-    expect(catalog.feature.moduleSymbols).toEqual(['DEV_DAX', 'DEV_DAX_PMEM', 'DEV_DAX_KMEM', 'BLK_DEV_PMEM']);
+    expect(catalog.feature.moduleSymbols).toEqual(['DEV_DAX', 'DEV_DAX_PMEM', 'DEV_DAX_KMEM', 'BLK_DEV_PMEM', 'DEV_DAX_HMEM']);
     for (const s of catalog.feature.moduleSymbols) expect(valueOf(catalog.feature.config, s)).toBe('y');
   });
 });
