@@ -36,7 +36,7 @@ export default class Selftest extends KseriesCommand {
   ];
   static override flags = {
     tree: Flags.string({ summary: 'The registered tree (its source builds the kselftests).', required: true }),
-    kernel: Flags.file({ summary: 'The bzImage to boot (default: BUILD_DIR/arch/x86/boot/bzImage).' }),
+    kernel: Flags.file({ exists: true, summary: 'The bzImage to boot (default: BUILD_DIR/arch/x86/boot/bzImage).' }),
     'build-dir': Flags.directory({ summary: "The kernel's O= build dir (default: the tree's build dir in the cache)." }),
     scenario: Flags.string({ summary: 'A scenario of ci/scenarios/, or the path of a scenario directory (repeatable; default: all but kselftest).', multiple: true }),
     kselftests: Flags.string({ summary: 'kselftest TARGETS to build from the tree and run in the VM ("memory-hotplug,vm").' }),

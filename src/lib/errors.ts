@@ -65,6 +65,10 @@ export function toKseriesError(err: unknown): KseriesError {
   if (e && typeof e === 'object' && typeof e.name === 'string' && /Parse|Flag|Arg|Required|Unexpected|Nonexistent/.test(e.name)) {
     return new KseriesError('usage', e.message ?? String(err), { suggestion: 'See --help for the accepted flags.' });
   }
+  // a flag's own parse step failed (Flags.file/directory with exists: true, a custom parse): oclif prefixes "Parsing --FLAG"
+  if (e && typeof e === 'object' && typeof e.message === 'string' && /^Parsing --[\w-]+ /.test(e.message)) {
+    return new KseriesError('usage', e.message.replace(/ \n\t/, ': ').replace(/\nSee more help with --help$/, ''), { suggestion: 'See --help for the accepted flags.' });
+  }
   const message = e && typeof e === 'object' && e.message ? e.message : String(err);
   return new KseriesError('infra', `internal error: ${message}`, {
     suggestion: 'This is a bug in kseries or an unexpected host state; re-run with KSERIES_DEBUG=1 for a stack trace.',

@@ -11,6 +11,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { usageError } from './errors.js';
 import { buildRoot, worktreeRoot, type StatePaths } from './paths.js';
 import type { TreeRecord } from './trees/registry.js';
 
@@ -58,5 +59,12 @@ export function sourceDirFor(paths: StatePaths, tree: TreeRecord): { srcDir: str
   return { srcDir: join(treeWorktreeDir(paths, tree.name), 'base'), workspace: null };
 }
 
-export const buildDirFor = (paths: StatePaths, tree: string, arch = 'x86_64', profile = 'default') =>
-  join(buildRoot(paths), tree, `${arch}-${profile}`);
+/** A profile names a directory (<arch>-<profile>): no "/", no "..", nothing that leaves the build root. */
+export const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function buildDirFor(paths: StatePaths, tree: string, arch = 'x86_64', profile = 'default'): string {
+  if (!PROFILE_RE.test(profile)) {
+    throw usageError(`invalid profile "${profile}"`, 'Use letters, digits, ".", "_" and "-" (at most 64 characters), starting with a letter or digit.');
+  }
+  return join(buildRoot(paths), tree, `${arch}-${profile}`);
+}

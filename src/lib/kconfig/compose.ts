@@ -59,7 +59,7 @@ export function compose(catalog: Catalog, o: ComposeOptions): Composition {
   for (const p of o.persist) layers.push(layerOf(catalog.persist[p]));
   if (o.debug) layers.push(layerOf(catalog.debug));
   for (const f of [...o.selftests, ...o.fragments]) {
-    for (const i of f.issues) warnings.push(`${f.name}:${i.line}: ${i.message}: ${i.text.trim()}`);
+    for (const i of f.issues) warnings.push(`${f.path}:${i.line}: ${i.message}: ${i.text.trim()}`);
     layers.push(layerOf(f));
   }
   const { config, overrides } = mergeConfigs(...layers.map((l) => l.config));

@@ -39,7 +39,13 @@ export function parseFragment(name: string, path: string, text: string): Fragmen
 
 export function readFragmentFile(path: string, name = basename(path).replace(/\.config$/, '')): Fragment {
   if (!existsSync(path)) throw usageError(`fragment ${path} does not exist`);
-  return parseFragment(name, path, readFileSync(path, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw usageError(`cannot read fragment ${path}: ${(err as Error).message}`, 'Give a fragment file: CONFIG_SYMBOL=value lines.');
+  }
+  return parseFragment(name, path, text);
 }
 
 export interface Catalog {

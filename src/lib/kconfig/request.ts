@@ -97,7 +97,7 @@ export async function buildRequest(paths: StatePaths, o: RequestOptions): Promis
   const composition = compose(catalog, { feature: o.feature, platform, persist, debug: o.debug, module: o.module, selftests: stFragments, fragments: user });
   for (const l of composition.layers) {
     const frag = [catalog.feature, catalog.debug, ...Object.values(catalog.persist), ...Object.values(catalog.platform)].find((f) => f.path === l.path);
-    for (const i of frag?.issues ?? []) warnings.push(`${frag!.name}:${i.line}: ${i.message}`);
+    for (const i of frag?.issues ?? []) warnings.push(`${frag!.path}:${i.line}: ${i.message}: ${i.text.trim()}`);
   }
   return { catalog, composition, tree, srcDir, createdWorktree, selftests: lookups, warnings: [...warnings, ...composition.warnings] };
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Runner } from '../exec/runner.js';
 import { Git, KSERIES_IDENTITY } from '../git/git.js';
 import { withLock } from '../lock/locks.js';
@@ -103,7 +103,12 @@ export async function importTarball(
   const tarArgs = ['-x', '--strip-components=1', '-C', dest, '-f', tarball];
   if (dec) tarArgs.unshift('-I', dec.cmd === 'xz' || dec.cmd === 'zstd' ? `${dec.cmd} -T0` : dec.cmd);
   const x = await runner.run({ cmd: 'tar', args: tarArgs, buffer: true });
-  if (x.exitCode !== 0) throw usageError(`cannot extract ${tarball}: ${x.stderr.trim().split('\n').slice(-1)[0]}`, 'Is it a complete, uncorrupted tarball?');
+  if (x.exitCode !== 0) {
+    // a full disk is the host's problem, not the tarball's (tar's last line is only "Error is not recoverable")
+    const full = x.stderr.split('\n').find((l) => /No space left on device|Disk quota exceeded/.test(l));
+    if (full) throw infraError(`the disk is full: cannot extract ${tarball} into ${dest}: ${full.trim()}`, `Free space in ${dirname(dest)}, or import into another state dir (KSERIES_HOME, --state-dir).`);
+    throw usageError(`cannot extract ${tarball}: ${x.stderr.trim().split('\n').slice(-1)[0]}`, 'Is it a complete, uncorrupted tarball?');
+  }
   const makefile = join(dest, 'Makefile');
   const kernel = existsSync(makefile) ? parseKernelMakefile(readFileSync(makefile, 'utf8')) : null;
   if (!kernel || !existsSync(join(dest, 'Kconfig')) || !existsSync(join(dest, 'arch'))) {
