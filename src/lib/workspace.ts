@@ -9,7 +9,7 @@
  *   a user's git tree gets a detached worktree at <data>/worktrees/<tree>/base/.
  * - Build output goes to <cache>/build/<tree>/<arch>-<profile>/ (O=), so rebuilds are incremental.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from './errors.js';
 import { buildRoot, worktreeRoot, type StatePaths } from './paths.js';
@@ -48,7 +48,11 @@ export function readWorkspace(paths: StatePaths, tree: string): WorkspaceRecord 
 
 export function writeWorkspace(paths: StatePaths, w: WorkspaceRecord): void {
   mkdirSync(treeWorktreeDir(paths, w.tree), { recursive: true });
-  writeFileSync(currentFile(paths, w.tree), `${JSON.stringify(w, null, 2)}\n`);
+  // temp + rename: a run killed half-way never leaves a torn current.json
+  const f = currentFile(paths, w.tree);
+  const tmp = `${f}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(w, null, 2)}\n`);
+  renameSync(tmp, f);
 }
 
 /** The source directory to configure and build for a tree: the applied worktree, else the imported checkout. */

@@ -19,7 +19,7 @@ import { amAbortArgs, amContinueArgs, amSkipArgs, C_LOCALE, committerEnv } from 
 import { amStep, type ApplyPlan, type Step } from './plan.js';
 import type { ApplyReport, PatchResult } from './report.js';
 import { removeRecord, writeRecord, type ApplyRecord } from './state.js';
-import { addWorktree, amInProgress, clearAm, isClean, removeWorktree, unmergedFiles } from './worktree.js';
+import { addWorktree, amInProgress, clearAm, clearStaleLocks, isClean, removeWorktree, unmergedFiles } from './worktree.js';
 
 export interface ExecOptions {
   onStep?: (msg: string) => void;
@@ -111,8 +111,40 @@ class Upstream {
 
 type AmStep = Extract<Step, { kind: 'am' }>;
 
-/** Runs the am steps in order; returns after the last one or at the first conflict. */
-async function runPatches(rec: ApplyRecord, steps: AmStep[], opts: ExecOptions): Promise<void> {
+/**
+ * Intent, written (atomically) before every git step that changes the worktree or branch: if
+ * this run dies now, even by SIGKILL, the next one finds the series interrupted before patch
+ * NEXT, with the results so far; --continue reconciles that with git (see recoverInterrupted)
+ * and --abort removes it all. CREATING: the worktree and branch may be half made.
+ */
+function checkpoint(paths: StatePaths, rec: ApplyRecord, next: number, creating = false): void {
+  const r = rec.report;
+  const done = r.patches.filter((p) => p.commit);
+  const sel = `--tree ${r.tree} --series ${r.series.base}`;
+  writeRecord(paths, {
+    ...rec,
+    creating: creating || undefined,
+    report: {
+      ...r,
+      status: 'interrupted',
+      head: null,
+      conflict: null,
+      base: { ...r.base, step: null },
+      parked: {
+        worktree: r.worktree,
+        branch: r.branch,
+        head: done.length ? done[done.length - 1].commit! : r.base.commit,
+        next,
+        resolve: 'nothing to resolve: the run was interrupted',
+        continue: `kseries apply ${sel} --continue`,
+        abort: `kseries apply ${sel} --abort`,
+      },
+    },
+  });
+}
+
+/** Runs the am steps in order; returns after the last one or at the first conflict. SAVE(next) records the intent before each patch. */
+async function runPatches(rec: ApplyRecord, steps: AmStep[], opts: ExecOptions, save: (next: number) => void): Promise<void> {
   const r = rec.report;
   const wt = new Git(r.worktree);
   const upstream = new Upstream(wt, rec.upstreamSince, r.base.commit);
@@ -121,6 +153,7 @@ async function runPatches(rec: ApplyRecord, steps: AmStep[], opts: ExecOptions):
     const p = step.patch;
     const res = r.patches[p.index - 1];
     opts.onStep?.(`[${p.index}/${total}] ${p.subject}`);
+    save(p.index);
     const am = await wt.run(step.args, { env: step.env });
     const out = parseAmOutput(am.stdout, am.stderr, am.exitCode);
     if (out.outcome === 'corrupt') {
@@ -128,8 +161,9 @@ async function runPatches(rec: ApplyRecord, steps: AmStep[], opts: ExecOptions):
       throw usageError(`${p.path}: git am rejects the patch: ${out.corrupt?.message ?? 'empty patch'}`, 'Regenerate it with git format-patch, or check it with: kseries series lint');
     }
     if (out.outcome === 'applied') {
-      res.status = out.fellBackTo3way ? '3way' : 'clean';
+      // HEAD first: an interrupt in between must not leave a patch done without its commit
       res.commit = await head(wt);
+      res.status = out.fellBackTo3way ? '3way' : 'clean';
       continue;
     }
     if (out.outcome === 'already-applied') {
@@ -214,23 +248,27 @@ export async function executePlan(plan: ApplyPlan, paths: StatePaths, opts: Exec
   }
 
   let unregister: (() => void) | null = null;
+  const save = (next: number) => checkpoint(paths, rec, next);
   try {
+    // Ctrl-C (or a failure) from here on removes the worktree, branch and record: nothing half-applied is left
+    unregister = onCleanup(async () => {
+      await removeWorktree(repo, f.worktree, f.branch);
+      removeRecord(paths, f.tree.name, f.choice.base);
+    });
+    // SIGKILL runs no cleanup: the record says what was under way before git starts
+    checkpoint(paths, rec, 1, true);
     for (const step of plan.steps) {
       if (step.kind === 'remove-worktree') {
         opts.onStep?.(`removing ${step.dir} (${step.reason})`);
         forgetWorkspaceAt(paths, f.tree.name, step.dir);
         await removeWorktree(repo, step.dir, step.branch);
-        removeRecord(paths, f.tree.name, f.choice.base);
       } else if (step.kind === 'add-worktree') {
         opts.onStep?.(`creating worktree ${step.dir} at ${step.commit.slice(0, 12)}`);
-        unregister = onCleanup(async () => {
-          await removeWorktree(repo, step.dir, step.branch);
-          removeRecord(paths, f.tree.name, f.choice.base);
-        });
         await addWorktree(repo, step.dir, step.branch, step.commit);
+        save(1);
       } else if (step.kind === 'am') {
         // the am steps run as one sequence, so that a conflict stops the rest
-        await runPatches(rec, plan.steps.filter((s): s is AmStep => s.kind === 'am'), opts);
+        await runPatches(rec, plan.steps.filter((s): s is AmStep => s.kind === 'am'), opts, save);
         break;
       }
     }
@@ -261,11 +299,15 @@ export async function resumeApply(rec: ApplyRecord, paths: StatePaths, opts: Exe
   const started = Date.now();
   const r = rec.report;
   if ((r.status !== 'conflict' && r.status !== 'interrupted') || !r.parked) throw usageError(`series ${r.series.base} on ${r.tree} is not parked`);
-  if (!existsSync(r.worktree)) throw usageError(`the parked worktree ${r.worktree} is gone`, `Start again: kseries apply --tree ${r.tree} --series ${r.series.base} --abort, then apply.`);
+  const remake = r.status === 'interrupted' && (rec.creating || (!existsSync(join(r.worktree, '.git')) && !r.patches.some((p) => p.commit)));
+  if (!remake && !existsSync(r.worktree)) throw usageError(`the parked worktree ${r.worktree} is gone`, `Start again: kseries apply --tree ${r.tree} --series ${r.series.base} --abort, then apply.`);
   const wt = new Git(r.worktree);
   let from: number;
-  if (r.status === 'interrupted') {
-    from = r.parked.next;
+  if (remake) {
+    await remakeWorktree(rec, paths);
+    from = 1;
+  } else if (r.status === 'interrupted') {
+    from = await recoverInterrupted(rec, wt);
   } else {
     await settleParkedPatch(rec, wt);
     from = r.parked.next + 1;
@@ -274,7 +316,7 @@ export async function resumeApply(rec: ApplyRecord, paths: StatePaths, opts: Exe
   r.conflict = null;
   r.parked = null;
   try {
-    await runPatches(rec, rec.patches.filter((x) => x.index >= from).map((x) => amStep(r.worktree, x) as AmStep), opts);
+    await runPatches(rec, rec.patches.filter((x) => x.index >= from).map((x) => amStep(r.worktree, x) as AmStep), opts, (next) => checkpoint(paths, rec, next));
   } catch (err) {
     if (err instanceof InterruptedError) await parkInterrupted(rec, wt, paths);
     throw err;
@@ -312,8 +354,8 @@ async function settleParkedPatch(rec: ApplyRecord, wt: Git): Promise<void> {
       }
       throw checkError(`git am --continue failed in ${r.worktree}: ${msg.trim().split('\n').slice(-3).join(' ')}`, `Fix it there, then: ${parked.continue}`);
     }
-    res.status = 'resolved';
     res.commit = await head(wt);
+    res.status = 'resolved';
     return;
   }
   const now = await head(wt);
@@ -334,6 +376,8 @@ async function settleParkedPatch(rec: ApplyRecord, wt: Git): Promise<void> {
  * patches by subject, as git am writes them.
  */
 async function reconcileCommitted(r: ApplyReport, wt: Git, quiet: GitRunOptions): Promise<void> {
+  // what the record cannot vouch for is redone: a conflict no longer parked, a patch marked done without its commit
+  for (const p of r.patches) if (p.status === 'conflict' || ((p.status === 'clean' || p.status === '3way' || p.status === 'resolved') && !p.commit)) p.status = 'pending';
   const recorded = r.patches.filter((p) => p.commit);
   const since = recorded.length ? recorded[recorded.length - 1].commit! : r.base.commit;
   let i = r.patches.findIndex((p) => p.status === 'pending');
@@ -346,15 +390,54 @@ async function reconcileCommitted(r: ApplyReport, wt: Git, quiet: GitRunOptions)
   }
 }
 
+/** The run died while it (re)made the worktree (or before any patch, and the worktree is gone): make it again. */
+async function remakeWorktree(rec: ApplyRecord, paths: StatePaths): Promise<void> {
+  const r = rec.report;
+  const repo = new Git(r.repo);
+  forgetWorkspaceAt(paths, r.tree, r.worktree);
+  await removeWorktree(repo, r.worktree, r.branch);
+  for (const p of r.patches) {
+    p.status = 'pending';
+    p.commit = null;
+    delete p.upstream;
+  }
+  await addWorktree(repo, r.worktree, r.branch, r.base.commit);
+  delete rec.creating;
+  checkpoint(paths, rec, 1);
+}
+
+/**
+ * An interrupted run (Ctrl-C, or a SIGKILL that ran no cleanup): git's state is the truth.
+ * Drops stale git locks and a half-run git am, resets what is not committed, takes the
+ * commits made after the last recorded one (reconcileCommitted), and checks that HEAD is
+ * what the record now says. Returns the patch to resume at.
+ */
+async function recoverInterrupted(rec: ApplyRecord, wt: Git): Promise<number> {
+  const r = rec.report;
+  const quiet = { ignoreInterrupt: true, env: C_LOCALE };
+  await clearStaleLocks(wt, new Git(r.repo), r.branch);
+  await clearAm(wt);
+  if (!(await isClean(wt, quiet))) await wt.run(['reset', '-q', '--hard', 'HEAD'], quiet);
+  await reconcileCommitted(r, wt, quiet);
+  const done = r.patches.filter((p) => p.commit);
+  const expected = done.length ? done[done.length - 1].commit! : r.base.commit;
+  const now = await head(wt, quiet);
+  if (now !== expected) {
+    throw usageError(`${r.branch} is at ${now.slice(0, 12)}, not at ${expected.slice(0, 12)} where kseries left it`, `Start again: kseries apply --tree ${r.tree} --series ${r.series.base} --abort, then apply.`);
+  }
+  return r.patches.find((p) => p.status === 'pending')?.index ?? r.patches.length + 1;
+}
+
 /** Ctrl-C during --continue: drop the half-run git am, keep the patches done, and record where to resume. */
 async function parkInterrupted(rec: ApplyRecord, wt: Git, paths: StatePaths): Promise<void> {
   const r = rec.report;
   const quiet = { ignoreInterrupt: true, env: C_LOCALE };
+  // git cleans its locks up on SIGINT, except in a short window: an index.lock left would stop the reset below
+  await clearStaleLocks(wt, new Git(r.repo), r.branch);
   await clearAm(wt);
   // Ctrl-C can land after git am touched the index but before (or after) its state dir
   // existed, which am --abort cannot undo: everything done is committed, so the rest goes.
   if (!(await isClean(wt, quiet))) await wt.run(['reset', '-q', '--hard', 'HEAD'], quiet);
-  for (const p of r.patches) if (p.status === 'conflict') p.status = 'pending';
   await reconcileCommitted(r, wt, quiet);
   const next = r.patches.find((p) => p.status === 'pending')?.index ?? r.patches.length + 1;
   const sel = `--tree ${r.tree} --series ${r.series.base}`;

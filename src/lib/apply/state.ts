@@ -25,6 +25,11 @@ export interface ApplyRecord {
   patches: PatchRef[];
   /** Upstream detection: the series base commit when it is an ancestor of the target. */
   upstreamSince: string | null;
+  /**
+   * Intent, written before `git worktree add` (and the removal of an old worktree): the
+   * worktree and branch may be half made. --continue recreates them; --abort removes them.
+   */
+  creating?: boolean;
 }
 
 export const recordFile = (paths: StatePaths, tree: string, base: string) => join(treeWorktreeDir(paths, tree), `${base}.apply.json`);
@@ -49,7 +54,12 @@ export function writeRecord(paths: StatePaths, rec: ApplyRecord): void {
 }
 
 export function removeRecord(paths: StatePaths, tree: string, base: string): void {
-  rmSync(recordFile(paths, tree, base), { force: true });
+  const f = recordFile(paths, tree, base);
+  rmSync(f, { force: true });
+  // temporary files of writes that a SIGKILL cut short
+  const dir = treeWorktreeDir(paths, tree);
+  const prefix = `${base}.apply.json.tmp-`;
+  if (existsSync(dir)) for (const t of readdirSync(dir)) if (t.startsWith(prefix)) rmSync(join(dir, t), { force: true });
 }
 
 /** All records of a tree (one per series base applied there). */

@@ -4,8 +4,8 @@
  * refs/heads/kseries/<base>/<tree>, removed without a trace. Nothing here touches the
  * user's checkout, index, branches or files.
  */
-import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Git, type GitRunOptions } from '../git/git.js';
 import { infraError } from '../errors.js';
 import { C_LOCALE, PINNED_CONFIG, worktreeAddArgs } from './git-args.js';
@@ -39,6 +39,10 @@ export async function removeWorktree(repo: Git, dir: string, branch: string): Pr
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   const common = (await repo.run(['rev-parse', '--path-format=absolute', '--git-common-dir'], opts)).stdout.trim();
   if (common) forgetWorktreeAdmin(common, dir);
+  // a git killed while it updated our branch leaves its lock (SIGKILL; SIGINT too, in a short window)
+  if (common) await removeStaleLock(join(common, 'refs', 'heads', `${branch}.lock`));
+  // git am takes packed-refs.lock for a moment (it deletes REBASE_HEAD): a git am killed then leaves it
+  if (common) await removeStaleLock(join(common, 'packed-refs.lock'));
   if (await branchHead(repo, branch, opts)) await repo.run(['update-ref', '-d', `refs/heads/${branch}`], opts);
   // drop now-empty refs/heads/kseries/<base>/ directories git may leave behind
   if (common) {
@@ -51,13 +55,24 @@ export async function removeWorktree(repo: Git, dir: string, branch: string): Pr
   }
 }
 
-/** Deletes the $GIT_COMMON_DIR/worktrees/<id> entry whose gitdir points into DIR (left when DIR vanished). */
+/**
+ * Deletes the $GIT_COMMON_DIR/worktrees/<id> entry whose gitdir points into DIR (left when DIR
+ * vanished), and one that a `git worktree add DIR` killed at its start left without a gitdir
+ * file yet: named after DIR (git adds digits when the name is taken) and still locked as
+ * "initializing".
+ */
 function forgetWorktreeAdmin(common: string, dir: string): void {
   const admin = join(common, 'worktrees');
   if (!existsSync(admin)) return;
+  const name = basename(dir);
   for (const id of readdirSync(admin)) {
     const gitdirFile = join(admin, id, 'gitdir');
-    if (!existsSync(gitdirFile)) continue;
+    if (!existsSync(gitdirFile)) {
+      const locked = join(admin, id, 'locked');
+      const halfMade = (id === name || (id.startsWith(name) && /^\d+$/.test(id.slice(name.length)))) && existsSync(locked) && readFileSync(locked, 'utf8').trim() === 'initializing';
+      if (halfMade) rmSync(join(admin, id), { recursive: true, force: true });
+      continue;
+    }
     const target = readFileSync(gitdirFile, 'utf8').trim();
     if (target === join(dir, '.git')) rmSync(join(admin, id), { recursive: true, force: true });
   }
@@ -85,6 +100,72 @@ export async function clearAm(wt: Git): Promise<void> {
   if (!d || !existsSync(d)) return;
   await wt.run([...PINNED_CONFIG, 'am', '--abort'], opts);
   if (existsSync(d)) rmSync(d, { recursive: true, force: true });
+}
+
+/** Does a process (that we may inspect) have FILE open? Linux: /proc/PID/fd. */
+function openByAnyone(file: string): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return true; // cannot tell: assume it is held
+  }
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone, or not ours to inspect
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === file) return true;
+      } catch {
+        /* closed meanwhile */
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Removes a git lock file that no process holds: git keeps a lock's file descriptor open
+ * while it holds it, so a lock nobody has open, twice 100 ms apart (the same file), was left by
+ * a git that was killed. Returns whether it removed one.
+ */
+export async function removeStaleLock(file: string): Promise<boolean> {
+  if (!existsSync(file)) return false;
+  const ino = () => {
+    try {
+      return statSync(file).ino;
+    } catch {
+      return null;
+    }
+  };
+  const first = ino();
+  if (first === null || openByAnyone(file)) return false;
+  await new Promise((r) => setTimeout(r, 100));
+  if (ino() !== first || openByAnyone(file)) return false;
+  rmSync(file, { force: true });
+  return true;
+}
+
+/**
+ * Removes the lock files a killed git left (SIGKILL; SIGINT in a short window of git's) in our
+ * worktree (its index, HEAD and ORIG_HEAD), on our branch and on packed-refs: only those that no
+ * process holds (removeStaleLock), under the tree's lock.
+ */
+export async function clearStaleLocks(wt: Git, repo: Git, branch: string): Promise<void> {
+  const opts = { ignoreInterrupt: true, env: C_LOCALE };
+  for (const name of ['index.lock', 'HEAD.lock', 'ORIG_HEAD.lock']) {
+    const r = await wt.run(['rev-parse', '--path-format=absolute', '--git-path', name], opts);
+    if (r.exitCode === 0 && r.stdout.trim()) await removeStaleLock(r.stdout.trim());
+  }
+  const common = (await repo.run(['rev-parse', '--path-format=absolute', '--git-common-dir'], opts)).stdout.trim();
+  if (common) {
+    await removeStaleLock(join(common, 'refs', 'heads', `${branch}.lock`));
+    await removeStaleLock(join(common, 'packed-refs.lock'));
+  }
 }
 
 export async function unmergedFiles(wt: Git): Promise<string[]> {

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * SIGKILL at a random moment of kseries apply (node and its git children, the whole process
+ * group, as a power cut or the OOM killer would): no cleanup runs, so what is left must be a
+ * state the next run recognises. Either --continue finishes the series, or --abort removes
+ * every branch, worktree, ref and record kseries made and a new apply succeeds.
+ *
+ * KSERIES_INTERRUPT_RUNS sets the number of kills (default 5, for CI); the documented full
+ * run is KSERIES_INTERRUPT_RUNS=200 (README, testing).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { recordsOf } from '../../src/lib/apply/state.js';
+import { runCliAsync } from '../helpers/cli-async.js';
+import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
+import { KMEM, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
+
+const RUNS = Math.max(1, Number(process.env.KSERIES_INTERRUPT_RUNS ?? 5) || 5);
+const PATCHES = 30;
+
+let env: IsolatedEnv;
+let fx: SeriesFixture;
+beforeEach(() => {
+  env = isolate();
+  fx = makeSeriesFixture(env.root);
+});
+afterEach(() => env.cleanup());
+
+function longSeries(n: number): string {
+  gitSync(fx.repo, ['checkout', '-q', '-b', 'long', 'v6.1.10']);
+  for (let i = 1; i <= n; i++) {
+    const f = join(fx.repo, KMEM);
+    writeFileSync(f, `${readFileSync(f, 'utf8')}added line ${i};\n`);
+    gitSync(fx.repo, ['commit', '-q', '-am', `dax/kmem: Add line ${i}\n\nSigned-off-by: Test Author <author@example.org>`]);
+  }
+  const dir = join(env.root, 'long', 'v6.1');
+  mkdirSync(dir, { recursive: true });
+  gitSync(fx.repo, ['format-patch', '-q', '--cover-letter', '--base=v6.1.10', '-o', dir, 'v6.1.10..long']);
+  writeFileSync(join(dir, 'series'), `${readdirSync(dir).filter((f) => /^\d{4}-.*\.patch$/.test(f) && !f.startsWith('0000')).sort().join('\n')}\n`);
+  gitSync(fx.repo, ['checkout', '-q', 'main']);
+  return dir;
+}
+
+const groupAlive = (pid: number) => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Starts kseries ARGS in a process group of its own and SIGKILLs the whole group after DELAY ms (or lets it finish). */
+async function killAfter(args: string[], delay: number): Promise<{ code: number | null; ms: number }> {
+  const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'run.js');
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [bin, ...args], { stdio: 'ignore', env: process.env, detached: true });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, delay);
+  const code = await exited;
+  clearTimeout(timer);
+  const ms = Date.now() - t0;
+  // git children killed with the group are reaped by init; wait until none is left
+  for (let i = 0; i < 100 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 20));
+  return { code, ms };
+}
+
+/** Every trace of kseries in the tree's repository and state for series v6.1. */
+function traces(): string[] {
+  const out: string[] = [];
+  const refs = gitSync(fx.repo, ['for-each-ref', '--format=%(refname)', 'refs/heads/kseries']).trim();
+  if (refs) out.push(`refs: ${refs}`);
+  const wts = gitSync(fx.repo, ['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree ') && l !== `worktree ${fx.repo}`);
+  if (wts.length) out.push(`worktrees: ${wts.join(', ')}`);
+  const admin = join(fx.repo, '.git', 'worktrees');
+  if (existsSync(admin) && readdirSync(admin).length) out.push(`admin: ${readdirSync(admin).join(', ')}`);
+  if (existsSync(join(fx.repo, '.git', 'refs', 'heads', 'kseries'))) out.push('refs/heads/kseries/ directory');
+  const locks = readdirSync(join(fx.repo, '.git')).filter((f) => f.endsWith('.lock'));
+  if (locks.length) out.push(`locks: ${locks.join(', ')}`);
+  const wtDir = join(env.paths.data, 'worktrees', 'k');
+  if (existsSync(wtDir)) {
+    const ours = readdirSync(wtDir).filter((f) => f.startsWith('v6.1'));
+    if (ours.length) out.push(`state: ${ours.join(', ')}`);
+  }
+  if (recordsOf(env.paths, 'k').length) out.push('records');
+  return out;
+}
+
+function assertApplied(wt: string): void {
+  expect(gitSync(wt, ['rev-list', '--count', 'v6.1.10..HEAD']).trim()).toBe(String(PATCHES));
+  expect(gitSync(wt, ['status', '--porcelain'])).toBe('');
+  const rec = recordsOf(env.paths, 'k')[0].report;
+  expect(rec.status).toBe('applied');
+  expect(rec.patches.every((p) => p.status === 'clean' && p.commit)).toBe(true);
+  expect(rec.head).toBe(gitSync(wt, ['rev-parse', 'HEAD']).trim());
+}
+
+it(`SIGKILL at a random moment of apply: --continue or --abort and apply recover (${RUNS} runs)`, async () => {
+  const dir = longSeries(PATCHES);
+  const wt = join(env.paths.data, 'worktrees', 'k', 'v6.1');
+  expect((await runCliAsync(['tree', 'add', 'k', '--source', fx.repo, '--ref', 'v6.1.10'])).code).toBe(0);
+  const apply = ['apply', '--tree', 'k', '--series', dir];
+  // one full run: how long apply takes here, and what "applied" is
+  const full = await killAfter(apply, 600_000);
+  expect(full.code).toBe(0);
+  assertApplied(wt);
+  const head = gitSync(wt, ['rev-parse', 'HEAD']).trim();
+  expect((await runCliAsync([...apply, '--abort'])).code).toBe(0);
+  expect(traces()).toEqual([]);
+
+  for (let run = 0; run < RUNS; run++) {
+    const delay = Math.floor(Math.random() * full.ms * 1.1);
+    const why = `run ${run}, killed after ${delay} ms of ${full.ms}`;
+    await killAfter(apply, delay);
+    const useAbort = run % 2 === 1;
+    if (!useAbort) {
+      const c = await runCliAsync(['apply', '--tree', 'k', '--series', dir, '--continue']);
+      if (c.code !== 0) {
+        // nothing parked: killed before anything was recorded, or after the series was applied
+        expect(c.code, `${why}: --continue: ${c.stderr}`).toBe(2);
+        expect(c.stderr, why).toMatch(/nothing to continue/);
+        const again = await runCliAsync(apply);
+        expect(again.code, `${why}: apply after --continue: ${again.stderr}`).toBe(0);
+      }
+    } else {
+      const a = await runCliAsync([...apply, '--abort']);
+      if (a.code !== 0) expect(a.stderr, `${why}: --abort: ${a.stderr}`).toMatch(/nothing to abort/);
+      expect(traces(), why).toEqual([]);
+      const again = await runCliAsync(apply);
+      expect(again.code, `${why}: apply after --abort: ${again.stderr}`).toBe(0);
+    }
+    assertApplied(wt);
+    expect(gitSync(wt, ['rev-parse', 'HEAD']).trim(), why).toBe(head);
+    const a = await runCliAsync([...apply, '--abort']);
+    expect(a.code, `${why}: final --abort: ${a.stderr}`).toBe(0);
+    expect(traces(), why).toEqual([]);
+  }
+}, 120_000 + RUNS * 60_000);
