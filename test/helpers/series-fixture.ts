@@ -124,3 +124,27 @@ export function renamePatch(seriesDir: string, from: string, to: string) {
   const s = join(seriesDir, 'series');
   writeFileSync(s, readFileSync(s, 'utf8').replace(from, to));
 }
+
+/**
+ * A long series (N one-line patches appending to kmem.c), so that apply is still running when we
+ * interrupt it; with `conflictFirst`, patch 1 rewrites line 20 and conflicts on the "conflict" branch.
+ */
+export function makeLongSeries(fx: SeriesFixture, root: string, n: number, conflictFirst = false): string {
+  gitSync(fx.repo, ['checkout', '-q', '-b', 'long', 'v6.1.10']);
+  if (conflictFirst) {
+    const f = join(fx.repo, KMEM);
+    writeFileSync(f, readFileSync(f, 'utf8').replace('kmem line 20;', 'kmem line 20 persistent;'));
+    gitSync(fx.repo, ['commit', '-q', '-am', 'dax/kmem: Persistent line 20\n\nSigned-off-by: Test Author <author@example.org>']);
+  }
+  for (let i = 1; i <= n; i++) {
+    const f = join(fx.repo, KMEM);
+    writeFileSync(f, `${readFileSync(f, 'utf8')}added line ${i};\n`);
+    gitSync(fx.repo, ['commit', '-q', '-am', `dax/kmem: Add line ${i}\n\nSigned-off-by: Test Author <author@example.org>`]);
+  }
+  const dir = join(root, 'long', 'v6.1');
+  mkdirSync(dir, { recursive: true });
+  gitSync(fx.repo, ['format-patch', '-q', '--cover-letter', '--base=v6.1.10', '-o', dir, 'v6.1.10..long']);
+  writeFileSync(join(dir, 'series'), `${readdirSync(dir).filter((f) => /^\d{4}-.*\.patch$/.test(f) && !f.startsWith('0000')).sort().join('\n')}\n`);
+  gitSync(fx.repo, ['checkout', '-q', 'main']);
+  return dir;
+}

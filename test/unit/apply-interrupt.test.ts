@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** Ctrl-C during kseries apply: exit 130, and the worktree and branch are gone (nothing half-applied is left). */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordsOf } from '../../src/lib/apply/state.js';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
-import { KMEM, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
+import { KMEM, makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
 
 let env: IsolatedEnv;
 let fx: SeriesFixture;
@@ -16,29 +16,6 @@ beforeEach(() => {
 });
 afterEach(() => env.cleanup());
 
-/**
- * A long series (N one-line patches appending to kmem.c), so that apply is still running when we
- * interrupt it; with `conflictFirst`, patch 1 rewrites line 20 and conflicts on the "conflict" branch.
- */
-function longSeries(n: number, conflictFirst = false): string {
-  gitSync(fx.repo, ['checkout', '-q', '-b', 'long', 'v6.1.10']);
-  if (conflictFirst) {
-    const f = join(fx.repo, KMEM);
-    writeFileSync(f, readFileSync(f, 'utf8').replace('kmem line 20;', 'kmem line 20 persistent;'));
-    gitSync(fx.repo, ['commit', '-q', '-am', 'dax/kmem: Persistent line 20\n\nSigned-off-by: Test Author <author@example.org>']);
-  }
-  for (let i = 1; i <= n; i++) {
-    const f = join(fx.repo, KMEM);
-    writeFileSync(f, `${readFileSync(f, 'utf8')}added line ${i};\n`);
-    gitSync(fx.repo, ['commit', '-q', '-am', `dax/kmem: Add line ${i}\n\nSigned-off-by: Test Author <author@example.org>`]);
-  }
-  const dir = join(env.root, 'long', 'v6.1');
-  mkdirSync(dir, { recursive: true });
-  gitSync(fx.repo, ['format-patch', '-q', '--cover-letter', '--base=v6.1.10', '-o', dir, 'v6.1.10..long']);
-  writeFileSync(join(dir, 'series'), `${readdirSync(dir).filter((f) => /^\d{4}-.*\.patch$/.test(f) && !f.startsWith('0000')).sort().join('\n')}\n`);
-  gitSync(fx.repo, ['checkout', '-q', 'main']);
-  return dir;
-}
 
 const wtOf = (tree: string) => join(env.paths.data, 'worktrees', tree, 'v6.1');
 
@@ -69,7 +46,7 @@ async function interruptAfter(args: string[], tree: string, since: string, min: 
 }
 
 it('Ctrl-C in the middle of git am removes the worktree and branch and exits 130', async () => {
-  const dir = longSeries(60);
+  const dir = makeLongSeries(fx, env.root, 60);
   expect((await runCliAsync(['tree', 'add', 'k', '--source', fx.repo, '--ref', 'main'])).code).toBe(0);
   const before = gitSync(fx.repo, ['worktree', 'list', '--porcelain']);
   const wt = wtOf('k');
@@ -84,7 +61,7 @@ it('Ctrl-C in the middle of git am removes the worktree and branch and exits 130
 }, 120_000);
 
 it('Ctrl-C during --continue keeps the patches done and parks the rest; --continue resumes', async () => {
-  const dir = longSeries(60, true);
+  const dir = makeLongSeries(fx, env.root, 60, true);
   expect((await runCliAsync(['tree', 'add', 'k', '--source', fx.repo, '--ref', 'conflict'])).code).toBe(0);
   const first = await runCliAsync(['apply', '--tree', 'k', '--series', dir]);
   expect(first.code).toBe(1);

@@ -9,12 +9,12 @@
  * run is KSERIES_INTERRUPT_RUNS=200 (README, testing).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordsOf } from '../../src/lib/apply/state.js';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
-import { KMEM, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
+import { makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
 
 const RUNS = Math.max(1, Number(process.env.KSERIES_INTERRUPT_RUNS ?? 5) || 5);
 const PATCHES = 30;
@@ -27,20 +27,6 @@ beforeEach(() => {
 });
 afterEach(() => env.cleanup());
 
-function longSeries(n: number): string {
-  gitSync(fx.repo, ['checkout', '-q', '-b', 'long', 'v6.1.10']);
-  for (let i = 1; i <= n; i++) {
-    const f = join(fx.repo, KMEM);
-    writeFileSync(f, `${readFileSync(f, 'utf8')}added line ${i};\n`);
-    gitSync(fx.repo, ['commit', '-q', '-am', `dax/kmem: Add line ${i}\n\nSigned-off-by: Test Author <author@example.org>`]);
-  }
-  const dir = join(env.root, 'long', 'v6.1');
-  mkdirSync(dir, { recursive: true });
-  gitSync(fx.repo, ['format-patch', '-q', '--cover-letter', '--base=v6.1.10', '-o', dir, 'v6.1.10..long']);
-  writeFileSync(join(dir, 'series'), `${readdirSync(dir).filter((f) => /^\d{4}-.*\.patch$/.test(f) && !f.startsWith('0000')).sort().join('\n')}\n`);
-  gitSync(fx.repo, ['checkout', '-q', 'main']);
-  return dir;
-}
 
 const groupAlive = (pid: number) => {
   try {
@@ -103,7 +89,7 @@ function assertApplied(wt: string): void {
 }
 
 it(`SIGKILL at a random moment of apply: --continue or --abort and apply recover (${RUNS} runs)`, async () => {
-  const dir = longSeries(PATCHES);
+  const dir = makeLongSeries(fx, env.root, PATCHES);
   const wt = join(env.paths.data, 'worktrees', 'k', 'v6.1');
   expect((await runCliAsync(['tree', 'add', 'k', '--source', fx.repo, '--ref', 'v6.1.10'])).code).toBe(0);
   const apply = ['apply', '--tree', 'k', '--series', dir];

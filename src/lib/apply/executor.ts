@@ -407,6 +407,21 @@ async function remakeWorktree(rec: ApplyRecord, paths: StatePaths): Promise<void
 }
 
 /**
+ * After an interrupt, make the worktree what git says it is: stale git locks dropped (git
+ * cleans them up on SIGINT except in a short window, and a SIGKILL leaves them), a half-run
+ * git am dropped, and what is not committed reset (an interrupt can land after git am touched
+ * the index but before or after its state dir existed, which am --abort cannot undo:
+ * everything done is committed, so the rest goes); then the commits made after the last
+ * recorded one are taken into the record.
+ */
+async function settleWorktree(r: ApplyReport, wt: Git, quiet: GitRunOptions): Promise<void> {
+  await clearStaleLocks(wt, new Git(r.repo), r.branch);
+  await clearAm(wt);
+  if (!(await isClean(wt, quiet))) await wt.run(['reset', '-q', '--hard', 'HEAD'], quiet);
+  await reconcileCommitted(r, wt, quiet);
+}
+
+/**
  * An interrupted run (Ctrl-C, or a SIGKILL that ran no cleanup): git's state is the truth.
  * Drops stale git locks and a half-run git am, resets what is not committed, takes the
  * commits made after the last recorded one (reconcileCommitted), and checks that HEAD is
@@ -415,10 +430,7 @@ async function remakeWorktree(rec: ApplyRecord, paths: StatePaths): Promise<void
 async function recoverInterrupted(rec: ApplyRecord, wt: Git): Promise<number> {
   const r = rec.report;
   const quiet = { ignoreInterrupt: true, env: C_LOCALE };
-  await clearStaleLocks(wt, new Git(r.repo), r.branch);
-  await clearAm(wt);
-  if (!(await isClean(wt, quiet))) await wt.run(['reset', '-q', '--hard', 'HEAD'], quiet);
-  await reconcileCommitted(r, wt, quiet);
+  await settleWorktree(r, wt, quiet);
   const done = r.patches.filter((p) => p.commit);
   const expected = done.length ? done[done.length - 1].commit! : r.base.commit;
   const now = await head(wt, quiet);
@@ -432,13 +444,7 @@ async function recoverInterrupted(rec: ApplyRecord, wt: Git): Promise<number> {
 async function parkInterrupted(rec: ApplyRecord, wt: Git, paths: StatePaths): Promise<void> {
   const r = rec.report;
   const quiet = { ignoreInterrupt: true, env: C_LOCALE };
-  // git cleans its locks up on SIGINT, except in a short window: an index.lock left would stop the reset below
-  await clearStaleLocks(wt, new Git(r.repo), r.branch);
-  await clearAm(wt);
-  // Ctrl-C can land after git am touched the index but before (or after) its state dir
-  // existed, which am --abort cannot undo: everything done is committed, so the rest goes.
-  if (!(await isClean(wt, quiet))) await wt.run(['reset', '-q', '--hard', 'HEAD'], quiet);
-  await reconcileCommitted(r, wt, quiet);
+  await settleWorktree(r, wt, quiet);
   const next = r.patches.find((p) => p.status === 'pending')?.index ?? r.patches.length + 1;
   const sel = `--tree ${r.tree} --series ${r.series.base}`;
   r.status = 'interrupted';
