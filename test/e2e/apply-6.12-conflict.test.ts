@@ -111,15 +111,19 @@ describe('apply v6.1 on Debian 6.12 (real conflict, recorded)', () => {
         },
         markers: [],
       });
-      // each hunk alone: applies where the patch says, at another line (where its preimage lines are), or fails.
-      // (Not checked here: "offset", which kseries takes from git apply's message and counts from the hunk's
-      // NEW start line, not from the old start line its preimage was at.)
+      // each hunk alone: applies where the patch says, at another line (where its preimage lines are), or fails;
+      // the offset is counted from the line the series' base had the preimage at (@@ -OLD), as GNU patch counts it
       expect(
-        rf.hunks.map((h: { header: string; oldStart: number; oldLines: number; newStart: number; newLines: number; status: string; appliesAt?: number }) => ({
-          header: h.header, oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, status: h.status, appliesAt: h.appliesAt,
+        rf.hunks.map((h: { header: string; oldStart: number; oldLines: number; newStart: number; newLines: number; status: string; appliesAt?: number; offset?: number }) => ({
+          header: h.header, oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, status: h.status, appliesAt: h.appliesAt, offset: h.offset,
         })),
         f.path,
-      ).toEqual(f.hunks.map((h, k) => ({ header: h.header, oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, ...placed[k], appliesAt: placed[k].status === 'offset' ? (placed[k] as { appliesAt: number }).appliesAt : undefined })));
+      ).toEqual(
+        f.hunks.map((h, k) => {
+          const at = placed[k].status === 'offset' ? (placed[k] as { appliesAt: number }).appliesAt : undefined;
+          return { header: h.header, oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, ...placed[k], appliesAt: at, offset: at === undefined ? undefined : at - h.oldStart };
+        }),
+      );
     }
 
     const abort = await runCliAsync(['apply', '--tree', TREE, '--series', 'v6.1', '--abort']);

@@ -13,6 +13,7 @@ import { singleHunkPatch } from '../series/diff.js';
 import type { PatchFile } from '../series/patch-file.js';
 import { parseGitApplyLines, type AmOutput } from './am-output.js';
 import { parseConflictMarkers } from './conflict-markers.js';
+import { aloneHeader, placeHunk } from './hunk-check.js';
 import { C_LOCALE } from './git-args.js';
 import type { ConflictFile, ConflictReport, HunkCheck } from './report.js';
 
@@ -84,11 +85,10 @@ export async function diagnoseConflict(
         hunks.push({ ...base, status: 'fails' });
         continue;
       }
-      const c = await index.check(wt, singleHunkPatch(f, h));
-      const off = c.out.hunkOffsets[0];
-      if (c.exitCode !== 0) hunks.push({ ...base, status: 'fails' });
-      else if (off) hunks.push({ ...base, status: 'offset', appliesAt: off.at, offset: off.offset });
-      else hunks.push({ ...base, status: 'applies' });
+      // checked alone, with its new start moved to its old start: placed and measured from where its preimage was (hunk-check.ts)
+      const checked = aloneHeader(h);
+      const c = await index.check(wt, singleHunkPatch(f, h, checked));
+      hunks.push({ ...base, ...placeHunk(h, checked, { exitCode: c.exitCode, hunkOffsets: c.out.hunkOffsets }) });
     }
     const conflictLine = am.conflicts.find((c) => c.path === f.path || c.path === srcPath);
     const failedByGit =

@@ -40,8 +40,9 @@ export interface HunkCheck {
   section: string;
   /** Applying this hunk alone to the target: applies at its line, applies at an offset, or fails. */
   status: 'applies' | 'offset' | 'fails' | 'unchecked';
-  /** Where it applies when status is "offset". */
+  /** When status is "offset": the target line where the hunk's preimage (context and removed lines) begins. */
   appliesAt?: number;
+  /** appliesAt - oldStart: how far from the line the series' base had it (as GNU patch counts for a hunk alone). */
   offset?: number;
 }
 

@@ -262,9 +262,9 @@ export function parseDiff(lines: string[], firstLine = 1): ParsedDiff {
 }
 
 /** A patch text for one hunk of one file (header lines + that hunk), for checking hunks one by one. */
-export function singleHunkPatch(file: FileDiff, hunk: Hunk): string {
+export function singleHunkPatch(file: FileDiff, hunk: Hunk, hunkHeader = hunk.header): string {
   const header = file.headerLines.filter((l) => !/^(similarity|dissimilarity) index /.test(l));
-  return `${[...header, hunk.header, ...hunk.lines].join('\n')}\n`;
+  return `${[...header, hunkHeader, ...hunk.lines].join('\n')}\n`;
 }
 
 /** The whole diff of one file as patch text. */
