@@ -5,7 +5,7 @@ import { withExitCodes } from '../lib/cli/describe.js';
 import { note, runTasks } from '../lib/cli/progress.js';
 import { ARCH_NAMES } from '../lib/build/arches.js';
 import { renderProgress, type ProgressSnapshot } from '../lib/build/compile-progress.js';
-import { resolveBuild, type BuildContext } from '../lib/build/context.js';
+import { buildLocks, resolveBuild, type BuildContext } from '../lib/build/context.js';
 import { planDelta, runDelta, type DeltaReport } from '../lib/build/delta.js';
 import { planEachCommit, runEachCommit, type EachCommitReport } from '../lib/build/each-commit.js';
 import { planBuild, renderBuildPlan } from '../lib/build/plan.js';
@@ -15,7 +15,6 @@ import { probeToolchain } from '../lib/build/toolchain.js';
 import { runStamp } from '../lib/build/layout.js';
 import { noWaitFlag } from '../lib/cli/no-wait.js';
 import { withLock } from '../lib/lock/locks.js';
-import { buildDirLock } from '../lib/lock/targets.js';
 
 type DryRun = { dryRun: true; mode: string; commands: string[]; buildDir: string; srcDir: string; targets: string[] };
 
@@ -64,7 +63,7 @@ export default class Build extends KseriesCommand {
 
   async run(): Promise<BuildReport | DeltaReport | EachCommitReport | DryRun> {
     const { flags } = await this.parse(Build);
-    const ctx = resolveBuild(this.state, {
+    const request = {
       tree: flags.tree,
       arch: flags.arch,
       profile: flags.profile,
@@ -78,7 +77,8 @@ export default class Build extends KseriesCommand {
       nice: flags.nice,
       timeoutSec: flags.timeout,
       dryRun: flags['dry-run'],
-    });
+    };
+    let ctx = resolveBuild(this.state, request);
     for (const w of ctx.warnings) this.warn2(w);
     const mode = flags['each-commit'] ? 'each-commit' : flags['warnings-delta'] ? 'warnings-delta' : 'build';
     if (flags['dry-run']) return this.dryRun(ctx, mode);
@@ -89,38 +89,41 @@ export default class Build extends KseriesCommand {
     toolchain.catch(() => undefined);
     if (mode === 'build') note(this.quiet, `source ${ctx.spec.srcDir}\nO=${ctx.spec.buildDir}\n$ ${planBuild(ctx.spec, runStamp()).commandLine}`);
     let result!: BuildReport | DeltaReport | EachCommitReport;
-    // one build at a time per O= directory (its .base/.commits siblings included): another run waits, or exits 3 with --no-wait
-    await withLock(buildDirLock(this.state, ctx.spec.buildDir), () => runTasks(
-      [
-        {
-          title: `${mode === 'build' ? 'Building' : mode === 'each-commit' ? 'Building each commit of' : 'Warnings delta of'} ${what}`,
-          task: async (_ctx, task) => {
-            let step = '';
-            const onProgress = (s: ProgressSnapshot) => (task.output = `${step ? `${step}: ` : ''}${renderProgress(s)}`);
-            const onStep = (t: string) => {
-              step = t;
-              task.output = t;
-            };
-            if (mode === 'each-commit') result = await runEachCommit(this.runner, this.state, ctx, toolchain, { onStep, onProgress });
-            else if (mode === 'warnings-delta') result = await runDelta(this.runner, this.state, ctx, toolchain, { onStep, onProgress });
-            else {
-              const w = ctx.workspace;
-              result = (
-                await buildStep(this.runner, {
-                  spec: ctx.spec,
-                  toolchain,
-                  commit: w?.head ?? null,
-                  baseCommit: w?.baseCommit ?? null,
-                  series: w?.series ?? null,
-                  onProgress,
-                })
-              ).report;
-            }
+    // the tree shared (no apply/rebase under make), the O= directory exclusively: another run waits, or exits 3 with --no-wait
+    await withLock(buildLocks(this.state, ctx), () => {
+      ctx = resolveBuild(this.state, request); // what apply left, if this run waited for it
+      return runTasks(
+        [
+          {
+            title: `${mode === 'build' ? 'Building' : mode === 'each-commit' ? 'Building each commit of' : 'Warnings delta of'} ${what}`,
+            task: async (_ctx, task) => {
+              let step = '';
+              const onProgress = (s: ProgressSnapshot) => (task.output = `${step ? `${step}: ` : ''}${renderProgress(s)}`);
+              const onStep = (t: string) => {
+                step = t;
+                task.output = t;
+              };
+              if (mode === 'each-commit') result = await runEachCommit(this.runner, this.state, ctx, toolchain, { onStep, onProgress });
+              else if (mode === 'warnings-delta') result = await runDelta(this.runner, this.state, ctx, toolchain, { onStep, onProgress });
+              else {
+                const w = ctx.workspace;
+                result = (
+                  await buildStep(this.runner, {
+                    spec: ctx.spec,
+                    toolchain,
+                    commit: w?.head ?? null,
+                    baseCommit: w?.baseCommit ?? null,
+                    series: w?.series ?? null,
+                    onProgress,
+                  })
+                ).report;
+              }
+            },
           },
-        },
-      ],
-      { quiet: this.quiet },
-    ));
+        ],
+        { quiet: this.quiet },
+      );
+    });
     if (mode === 'each-commit') {
       const r = result as EachCommitReport;
       this.out(renderEachCommit(r));

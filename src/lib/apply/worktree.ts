@@ -35,10 +35,7 @@ export async function addWorktree(repo: Git, dir: string, branch: string, commit
  */
 export async function removeWorktree(repo: Git, dir: string, branch: string): Promise<void> {
   const opts = { ignoreInterrupt: true, env: C_LOCALE };
-  if ((await worktreePaths(repo, opts)).includes(dir)) await repo.run([...PINNED_CONFIG, 'worktree', 'remove', '--force', '--force', dir], opts);
-  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-  const common = (await repo.run(['rev-parse', '--path-format=absolute', '--git-common-dir'], opts)).stdout.trim();
-  if (common) forgetWorktreeAdmin(common, dir);
+  const common = await removeDetachedWorktree(repo, dir);
   // a git killed while it updated our branch leaves its lock (SIGKILL; SIGINT too, in a short window)
   if (common) await removeStaleLock(join(common, 'refs', 'heads', `${branch}.lock`));
   // git am takes packed-refs.lock for a moment (it deletes REBASE_HEAD): a git am killed then leaves it
@@ -53,6 +50,20 @@ export async function removeWorktree(repo: Git, dir: string, branch: string): Pr
       d = dirname(d);
     }
   }
+}
+
+/**
+ * Removes a worktree of ours, whole or half made (a `git worktree add` killed half-way, a
+ * directory gone), without touching any other: the directory and the administrative entry
+ * that points at it. Returns the repository's common git directory ('' when git cannot say).
+ */
+export async function removeDetachedWorktree(repo: Git, dir: string): Promise<string> {
+  const opts = { ignoreInterrupt: true, env: C_LOCALE };
+  if ((await worktreePaths(repo, opts)).includes(dir)) await repo.run([...PINNED_CONFIG, 'worktree', 'remove', '--force', '--force', dir], opts);
+  if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  const common = (await repo.run(['rev-parse', '--path-format=absolute', '--git-common-dir'], opts)).stdout.trim();
+  if (common) forgetWorktreeAdmin(common, dir);
+  return common;
 }
 
 /**

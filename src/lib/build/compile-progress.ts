@@ -6,7 +6,7 @@
  * compiles a part of it), else the count of the previous build, kept in
  * kseries-build-stats.json.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const CC_RE = /^ {2}CC(?: \[M\])?\s+(\S+)$/;
@@ -79,7 +79,11 @@ export function readStats(path: string): BuildStats | null {
   }
 }
 
-export const writeStats = (path: string, s: BuildStats) => writeFileSync(path, `${JSON.stringify(s)}\n`);
+export function writeStats(path: string, s: BuildStats): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(s)}\n`);
+  renameSync(tmp, path);
+}
 
 /** The estimate for the next build of BUILD_DIR: its objects (as counted after the last build, else now), else the previous build's count, else unknown. */
 export function estimateFor(buildDir: string, statsPath: string): number | null {

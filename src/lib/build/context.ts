@@ -10,6 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { findInPath } from '../doctor/doctor.js';
+import { sharedLock, type LockTarget } from '../lock/locks.js';
+import { buildDirLock, treeLock } from '../lock/targets.js';
 import { usageError } from '../errors.js';
 import { parseConfig } from '../kconfig/config.js';
 import { ccacheDir, type StatePaths } from '../paths.js';
@@ -105,3 +107,14 @@ export function resolveBuild(paths: StatePaths, req: BuildRequest, env: NodeJS.P
   }
   return { tree, workspace, spec, warnings };
 }
+
+/**
+ * What a build holds from before make starts until it ends: the tree shared (apply, rebase,
+ * export and tree remove wait: they would change the sources under make; other builds of
+ * the tree do not), then its O= directory (one make at a time in it, its .base/.commits
+ * siblings included). --warnings-delta and --each-commit also take their worktree's lock.
+ */
+export const buildLocks = (paths: StatePaths, ctx: Pick<BuildContext, 'tree' | 'spec'>): LockTarget[] => [
+  sharedLock(treeLock(paths, ctx.tree.name)),
+  buildDirLock(paths, ctx.spec.buildDir),
+];

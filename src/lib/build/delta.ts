@@ -23,6 +23,8 @@ import { buildStep, toReported, type BuildReport, type ReportedWarning } from '.
 import type { Toolchain } from './toolchain.js';
 import { buildsDelta, inFiles, type WarningsDelta } from './warnings-delta.js';
 import { buildWorktreeDir, checkoutArgs, checkoutDetached } from './worktree.js';
+import { withLock } from '../lock/locks.js';
+import { worktreeLock } from '../lock/targets.js';
 
 export interface DeltaReport {
   tree: string;
@@ -95,17 +97,20 @@ export async function runDelta(runner: Runner, paths: StatePaths, ctx: BuildCont
   if (head.report.status !== 'ok') return result(null);
 
   const spec = baseSpec(paths, ctx);
-  opts.onStep?.(`checking out the base ${range.base.slice(0, 12)} in ${spec.srcDir}`);
-  await checkoutDetached(new Git(ctx.spec.srcDir), spec.srcDir, range.base);
-  opts.onStep?.(`building ${ctx.tree.name} without the series (${range.base.slice(0, 12)})`);
-  const base = await buildStep(runner, {
-    spec,
-    toolchain,
-    commit: range.base,
-    baseCommit: range.base,
-    series: null,
-    header: [`warnings delta: the base ${range.base} of the series`],
-    onProgress: opts.onProgress,
+  // the worktree is the tree's, shared by its build directories: one run at a time in it
+  const base = await withLock(worktreeLock(paths, spec.srcDir), async () => {
+    opts.onStep?.(`checking out the base ${range.base.slice(0, 12)} in ${spec.srcDir}`);
+    await checkoutDetached(new Git(ctx.spec.srcDir), spec.srcDir, range.base);
+    opts.onStep?.(`building ${ctx.tree.name} without the series (${range.base.slice(0, 12)})`);
+    return buildStep(runner, {
+      spec,
+      toolchain,
+      commit: range.base,
+      baseCommit: range.base,
+      series: null,
+      header: [`warnings delta: the base ${range.base} of the series`],
+      onProgress: opts.onProgress,
+    });
   });
   return result(base.report, buildsDelta(ledgerWarnings(base.outcome.ledger), ledgerWarnings(head.outcome.ledger)));
 }

@@ -22,6 +22,8 @@ import { buildStep, toReported, type FirstError, type ReportedWarning } from './
 import type { Toolchain } from './toolchain.js';
 import { buildsDelta, inFiles } from './warnings-delta.js';
 import { buildWorktreeDir, checkoutArgs, checkoutDetached } from './worktree.js';
+import { withLock } from '../lock/locks.js';
+import { worktreeLock } from '../lock/targets.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandLine } from '../exec/shell-quote.js';
@@ -96,37 +98,40 @@ export async function runEachCommit(runner: Runner, paths: StatePaths, ctx: Buil
   const results: CommitResult[] = [];
   let previous: Ledger | null = null;
   let command = '';
-  for (const [index, s] of steps.entries()) {
-    const label = s.role === 'base' ? `base ${s.commit.slice(0, 12)}` : `${index}/${range.commits.length} ${s.commit.slice(0, 12)} ${s.subject}`;
-    opts.onStep?.(`checking out ${label}`);
-    await checkoutDetached(repo, dir, s.commit);
-    opts.onStep?.(`building ${label}`);
-    const { report, outcome } = await buildStep(runner, {
-      spec,
-      toolchain,
-      commit: s.commit,
-      baseCommit: range.base,
-      series: ctx.workspace?.series ?? null,
-      header: [`each-commit step ${index}: ${s.commit} ${s.subject}`],
-      onProgress: opts.onProgress,
-    });
-    command = report.command;
-    const added = previous && s.role === 'patch' ? buildsDelta(ledgerWarnings(previous), ledgerWarnings(outcome.ledger)).added.map(toReported) : [];
-    previous = outcome.ledger;
-    results.push({
-      index,
-      role: s.role,
-      commit: s.commit,
-      subject: s.subject,
-      status: report.status === 'ok' ? 'built' : 'failed',
-      compiled: report.compiled,
-      durationMs: report.durationMs,
-      firstError: report.firstError,
-      newWarnings: added,
-      newInSeriesFiles: inFiles(added, touched).touched,
-      log: report.log,
-    });
-  }
+  // the worktree is the tree's, shared by its build directories: one run at a time in it
+  await withLock(worktreeLock(paths, dir), async () => {
+    for (const [index, s] of steps.entries()) {
+      const label = s.role === 'base' ? `base ${s.commit.slice(0, 12)}` : `${index}/${range.commits.length} ${s.commit.slice(0, 12)} ${s.subject}`;
+      opts.onStep?.(`checking out ${label}`);
+      await checkoutDetached(repo, dir, s.commit);
+      opts.onStep?.(`building ${label}`);
+      const { report, outcome } = await buildStep(runner, {
+        spec,
+        toolchain,
+        commit: s.commit,
+        baseCommit: range.base,
+        series: ctx.workspace?.series ?? null,
+        header: [`each-commit step ${index}: ${s.commit} ${s.subject}`],
+        onProgress: opts.onProgress,
+      });
+      command = report.command;
+      const added = previous && s.role === 'patch' ? buildsDelta(ledgerWarnings(previous), ledgerWarnings(outcome.ledger)).added.map(toReported) : [];
+      previous = outcome.ledger;
+      results.push({
+        index,
+        role: s.role,
+        commit: s.commit,
+        subject: s.subject,
+        status: report.status === 'ok' ? 'built' : 'failed',
+        compiled: report.compiled,
+        durationMs: report.durationMs,
+        firstError: report.firstError,
+        newWarnings: added,
+        newInSeriesFiles: inFiles(added, touched).touched,
+        log: report.log,
+      });
+    }
+  });
   const failed = results.filter((r) => r.status === 'failed').length;
   const withNewWarnings = results.filter((r) => r.newInSeriesFiles.length).length;
   return {

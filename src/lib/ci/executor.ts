@@ -5,7 +5,8 @@
  * (graph.ts). What a stage does is injected (StageImpls), so tests run the graph on fakes.
  * A stage that throws is recorded — a check error as fail, anything else as error — and
  * the run goes on; Ctrl-C marks the run interrupted, skips the rest and returns, so the
- * caller can still write the reports before exiting 130.
+ * caller can still write the reports before exiting 130. Locks a stage keeps (ctx.hold) are
+ * released when the tree's stages are done, whatever happened.
  */
 import { toKseriesError } from '../errors.js';
 import { overallOf, RESULTS_SCHEMA, type PipelineResults, type StageResult, type StageStatus } from '../report/results.js';
@@ -26,6 +27,12 @@ export interface StageContext {
   facts: TreeFacts;
   /** One line of progress. */
   output: (line: string) => void;
+  /**
+   * Keeps a lock (its release) until the tree's last stage has run: the build stage keeps the
+   * tree (shared) and the build directory, so that no other run changes the sources or swaps
+   * the kernel before the selftests have booted it for the last time.
+   */
+  hold: (release: () => void) => void;
 }
 
 export interface StageRun {
@@ -100,29 +107,35 @@ export async function executeCi(plan: CiPlan, impls: StageImpls, hooks: CiHooks 
     const facts: TreeFacts = { kernel: null, base: null, seriesHead: null };
     const stages: StageResult[] = [];
     const done = new Map<StageId, StageStatus>();
-    for (const stage of t.stages) {
-      let results: StageResult[];
-      if (interrupted) results = all(stage, 'skip', 'not run: interrupted');
-      else if (stopAfter) results = all(stage, 'skip', `not run: tree ${stopAfter} did not pass (--keep-going runs every tree)`);
-      else {
-        const b = blockerOf(stage, done);
-        if (b) results = all(stage, 'skip', skipReason(b));
+    const holds: Array<() => void> = [];
+    const hold = (release: () => void) => void holds.push(release);
+    try {
+      for (const stage of t.stages) {
+        let results: StageResult[];
+        if (interrupted) results = all(stage, 'skip', 'not run: interrupted');
+        else if (stopAfter) results = all(stage, 'skip', `not run: tree ${stopAfter} did not pass (--keep-going runs every tree)`);
         else {
-          hooks.stageStart?.(t, stage);
-          const t0 = Date.now();
-          try {
-            const run = await impls[stage.id]({ plan, tree: t, stage, facts, output: (l) => hooks.stageOutput?.(t, stage, l) });
-            Object.assign(facts, run.facts ?? {});
-            results = normalise(stage, run, Date.now() - t0);
-          } catch (err) {
-            if (toKseriesError(err).kind === 'interrupted') interrupted = true;
-            results = thrown(stage, err, Date.now() - t0);
+          const b = blockerOf(stage, done);
+          if (b) results = all(stage, 'skip', skipReason(b));
+          else {
+            hooks.stageStart?.(t, stage);
+            const t0 = Date.now();
+            try {
+              const run = await impls[stage.id]({ plan, tree: t, stage, facts, output: (l) => hooks.stageOutput?.(t, stage, l), hold });
+              Object.assign(facts, run.facts ?? {});
+              results = normalise(stage, run, Date.now() - t0);
+            } catch (err) {
+              if (toKseriesError(err).kind === 'interrupted') interrupted = true;
+              results = thrown(stage, err, Date.now() - t0);
+            }
           }
         }
+        done.set(stage.id, overallOf(results) === 'pass' ? 'pass' : results.some((r) => r.status === 'fail') ? 'fail' : results.some((r) => r.status === 'error') ? 'error' : 'skip');
+        stages.push(...results);
+        hooks.stageEnd?.(t, stage, results);
       }
-      done.set(stage.id, overallOf(results) === 'pass' ? 'pass' : results.some((r) => r.status === 'fail') ? 'fail' : results.some((r) => r.status === 'error') ? 'error' : 'skip');
-      stages.push(...results);
-      hooks.stageEnd?.(t, stage, results);
+    } finally {
+      for (const release of holds.reverse()) release();
     }
     const overall = overallOf(stages);
     const r: PipelineResults = {

@@ -22,11 +22,19 @@
  * file is created with O_EXCL and written at once (a reader that finds it empty waits).
  * Taking a stale lock over is guarded by a second short-lived file (LOCK.takeover), so that
  * two waiters that both saw the dead holder cannot remove each other's fresh locks.
+ *
+ * Shared (read) locks: each reader has a file of its own beside the lock, LOCK.shared-TOKEN,
+ * holding the same record. A reader first writes its file and then looks for LOCK (the
+ * exclusive one): if it is there, the reader removes its file again and waits. A writer
+ * first creates LOCK and then looks for reader files: while a live reader's file is there,
+ * it waits, keeping LOCK (so no new reader gets in: writers are not starved). Each side
+ * writes before it reads, so at least one of two racing runs sees the other: never both
+ * hold. A reader file whose holder is gone is removed like a stale lock.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface LockHolder {
   pid: number;
@@ -203,4 +211,23 @@ export function removeOwnLockFile(path: string, token: string): void {
   } catch {
     /* best effort */
   }
+}
+
+/** The file of a shared holder (one per holder, beside the exclusive lock file). */
+export const sharedLockFile = (path: string, token: string) => `${path}.shared-${token}`;
+
+/** The shared holders' files of the lock PATH (not the temporary ones). */
+export function sharedLockFiles(path: string): string[] {
+  const prefix = `${basename(path)}.shared-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names
+    .filter((n) => n.startsWith(prefix) && /^[0-9a-f]+$/.test(n.slice(prefix.length)))
+    .sort()
+    .map((n) => join(dirname(path), n));
 }

@@ -16,21 +16,34 @@
  *   anything still held, on process exit (a second Ctrl-C exits at once). A SIGKILLed run
  *   leaves its file behind: the next run finds the holder gone and takes over.
  *
+ * - Shared (read) locks (sharedLock()): `kseries build`, `kconfig apply` and selftest's
+ *   preparation read a tree's sources, so they hold the tree shared: several of them at once,
+ *   while apply, rebase, export and tree add/remove (exclusive) wait for all of them, and
+ *   they wait for those. A waiting exclusive run keeps new shared holders out.
+ *
  * Order, so that two runs never wait for each other: a run that holds several locks takes
- * them in the order ci results → selftest results → build directory → scenario image; the
- * tree lock is never held together with another one.
+ * them in the order ci results → selftest results → tree → build directory → build worktree
+ * → scenario image, and never takes one that comes earlier while it holds a later one. (ci
+ * keeps the tree and build directory from its build stage to the tree's last stage, and its
+ * selftest stage then takes a results directory inside ci's own, which no other run can
+ * reach: ci holds that one first.)
  */
 import { dirname } from 'node:path';
 import { infraError, InterruptedError } from '../errors.js';
 import { interruptSignal } from '../cli/interrupt.js';
-import { checkHolder, createLockFile, holderRecord, readLockFile, removeOwnLockFile, removeStale, UNREADABLE_GRACE_MS, type LockHolder } from './file-lock.js';
+import { checkHolder, createLockFile, holderRecord, readLockFile, removeOwnLockFile, removeStale, sharedLockFile, sharedLockFiles, UNREADABLE_GRACE_MS, type LockHolder } from './file-lock.js';
 
 export interface LockTarget {
   /** The lock file. */
   path: string;
   /** What it protects, for messages: "tree k61", "build directory /…". */
   what: string;
+  /** A shared (read) lock: held beside other shared holders, never beside an exclusive one. */
+  shared?: boolean;
 }
+
+/** The shared (read) form of a lock: `kseries build` reads a tree that apply would change. */
+export const sharedLock = (t: LockTarget): LockTarget => ({ ...t, shared: true });
 
 export interface LockPolicy {
   /** false: a lock held by another run is an infrastructure error (exit 3) instead of a wait. */
@@ -51,7 +64,15 @@ const defaults = (): LockPolicy => ({
 });
 
 let policy: LockPolicy = defaults();
-const held = new Map<string, { count: number; token: string }>();
+interface Held {
+  count: number;
+  token: string;
+  /** The file that holds it: the lock file, or this run's shared holder file beside it. */
+  file: string;
+  shared: boolean;
+}
+
+const held = new Map<string, Held>();
 let exitHook = false;
 
 /** Set once per command (base-command.ts: --no-wait, the command line, stderr). */
@@ -64,9 +85,14 @@ export function resetLocks(): void {
   policy = defaults();
 }
 
-/** The lock files this process holds. */
+/** The lock files this process holds (shared ones by the lock's own path). */
 export function heldLocks(): string[] {
   return [...held.keys()];
+}
+
+/** Those of them this process holds shared. */
+export function heldSharedLocks(): string[] {
+  return [...held].filter(([, h]) => h.shared).map(([p]) => p);
 }
 
 function ago(ms: number): string {
@@ -84,7 +110,7 @@ export function describeHolder(h: LockHolder, now = Date.now()): string {
 }
 
 function onExit(): void {
-  for (const [path, h] of held) removeOwnLockFile(path, h.token);
+  for (const h of held.values()) removeOwnLockFile(h.file, h.token);
   held.clear();
 }
 
@@ -111,26 +137,75 @@ function releaser(path: string): () => void {
     if (!h) return;
     if (--h.count > 0) return;
     held.delete(path);
-    removeOwnLockFile(path, h.token);
+    removeOwnLockFile(h.file, h.token);
   };
 }
 
-function create(target: LockTarget, me: LockHolder): boolean {
+function create(file: string, what: string, me: LockHolder): boolean {
   try {
-    return createLockFile(target.path, me);
+    return createLockFile(file, me);
   } catch (err) {
-    throw infraError(`cannot lock ${target.what}: ${(err as Error).message}`, `Check that ${dirname(target.path)} can be written.`);
+    throw infraError(`cannot lock ${what}: ${(err as Error).message}`, `Check that ${dirname(file)} can be written.`);
+  }
+}
+
+type Seen =
+  | { state: 'none' }
+  | { state: 'stale'; removed: boolean }
+  | { state: 'busy'; text: string; key: string; holder: LockHolder | null };
+
+/** One lock file (the exclusive one or a shared holder's): none, stale (taken over now, unless another run is at it), or held by a live run. */
+function look(file: string, what: string): Seen {
+  const cur = readLockFile(file);
+  if (!cur) return { state: 'none' };
+  if (cur.holder) {
+    const check = checkHolder(cur.holder);
+    if (!check.alive) {
+      const removed = removeStale(file, cur.raw);
+      if (removed) policy.notify(`kseries: ${what} was locked by ${describeHolder(cur.holder)}, but ${check.why}: taking the lock over`);
+      return { state: 'stale', removed };
+    }
+    return { state: 'busy', text: `${describeHolder(cur.holder)}${check.why ? `; ${check.why}` : ''}`, key: cur.holder.token, holder: cur.holder };
+  }
+  if (Date.now() - cur.mtimeMs > UNREADABLE_GRACE_MS) {
+    const removed = removeStale(file, cur.raw);
+    if (removed) policy.notify(`kseries: the lock file of ${what} (${file}) holds no valid record: taking the lock over`);
+    return { state: 'stale', removed };
+  }
+  return { state: 'busy', text: 'another kseries run (its lock file is being written)', key: cur.raw, holder: null };
+}
+
+/** The live shared holders of the lock PATH (stale ones are removed on the way). */
+function liveReaders(path: string, what: string): Array<Extract<Seen, { state: 'busy' }>> {
+  const out: Array<Extract<Seen, { state: 'busy' }>> = [];
+  for (const f of sharedLockFiles(path)) {
+    const s = look(f, what);
+    if (s.state === 'busy') out.push(s);
+  }
+  return out;
+}
+
+function hold(path: string, entry: Held): void {
+  held.set(path, entry);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', onExit);
   }
 }
 
 /**
  * Takes a lock: at once when free or held by this process already, after the holder is
- * gone otherwise (or, with wait off, an exit-3 error naming the holder). Returns the release.
+ * gone otherwise (or, with wait off, an exit-3 error naming the holder). A shared target
+ * (sharedLock()) is held beside other shared holders, never beside an exclusive one.
+ * Returns the release.
  */
 export async function acquireLock(target: LockTarget, opts: { wait?: boolean; signal?: AbortSignal } = {}): Promise<() => void> {
   const { path, what } = target;
+  const shared = !!target.shared;
   const mine = held.get(path);
   if (mine) {
+    // exclusive covers shared; shared → exclusive would wait for this run's own hold
+    if (mine.shared && !shared) throw new Error(`internal error: ${what} is held shared by this run and cannot be taken exclusively`);
     mine.count++;
     return releaser(path);
   }
@@ -140,48 +215,69 @@ export async function acquireLock(target: LockTarget, opts: { wait?: boolean; si
   const me = holderRecord(policy.command);
   const started = Date.now();
   let announced: string | null = null;
-  for (;;) {
-    if (create(target, me)) {
-      held.set(path, { count: 1, token: me.token });
-      if (!exitHook) {
-        exitHook = true;
-        process.on('exit', onExit);
-      }
-      if (announced !== null) policy.notify(`kseries: got ${what} after waiting ${Math.round((Date.now() - started) / 1000)} s`);
-      return releaser(path);
-    }
-    const cur = readLockFile(path);
-    if (!cur) continue; // released meanwhile: try again at once
-    let holderText: string;
-    let key: string;
-    if (cur.holder) {
-      const check = checkHolder(cur.holder);
-      if (!check.alive) {
-        if (removeStale(path, cur.raw)) policy.notify(`kseries: ${what} was locked by ${describeHolder(cur.holder)}, but ${check.why}: taking the lock over`);
-        else await sleep(policy.pollMs, signal, what);
-        continue;
-      }
-      holderText = `${describeHolder(cur.holder)}${check.why ? `; ${check.why}` : ''}`;
-      key = cur.holder.token;
-    } else if (Date.now() - cur.mtimeMs > UNREADABLE_GRACE_MS) {
-      if (removeStale(path, cur.raw)) policy.notify(`kseries: the lock file of ${what} (${path}) holds no valid record: taking the lock over`);
-      continue;
-    } else {
-      holderText = 'another kseries run (its lock file is being written)';
-      key = cur.raw;
-    }
+  const got = () => {
+    if (announced !== null) policy.notify(`kseries: got ${what} after waiting ${Math.round((Date.now() - started) / 1000)} s`);
+    return releaser(path);
+  };
+  /** Another run holds it: refuse (no wait) or say so once per holder, and wait a while. */
+  const busy = async (text: string, key: string, holder: LockHolder | null) => {
     if (!wait) {
       throw infraError(
-        `${what} is in use by ${holderText}`,
+        `${what} is in use by ${text}`,
         `Let it finish (run without --no-wait to wait for it), or stop that run; the lock is ${path}.`,
-        { lock: path, holder: cur.holder },
+        { lock: path, holder },
       );
     }
     if (announced !== key) {
-      policy.notify(`kseries: waiting for ${what}, in use by ${holderText}; Ctrl-C stops waiting, --no-wait exits at once instead`);
+      policy.notify(`kseries: waiting for ${what}, in use by ${text}; Ctrl-C stops waiting, --no-wait exits at once instead`);
       announced = key;
     }
     await sleep(policy.pollMs, signal, what);
+  };
+  for (;;) {
+    if (shared) {
+      const x = look(path, what);
+      if (x.state === 'busy') {
+        await busy(x.text, x.key, x.holder);
+        continue;
+      }
+      if (x.state === 'stale') {
+        if (!x.removed) await sleep(policy.pollMs, signal, what);
+        continue;
+      }
+      // announce this reader, then look again: a writer that came meanwhile wins
+      const file = sharedLockFile(path, me.token);
+      create(file, what, me);
+      hold(path, { count: 1, token: me.token, file, shared: true });
+      if (readLockFile(path) === null) return got();
+      held.delete(path);
+      removeOwnLockFile(file, me.token);
+      continue;
+    }
+    if (create(path, what, me)) {
+      hold(path, { count: 1, token: me.token, file: path, shared: false });
+      try {
+        // no new reader gets in now; wait for those that are in
+        for (;;) {
+          const readers = liveReaders(path, what);
+          if (!readers.length) break;
+          const more = readers.length > 1 ? ` and ${readers.length - 1} more shared holder${readers.length > 2 ? 's' : ''}` : '';
+          await busy(`${readers[0].text}${more}`, readers.map((r) => r.key).join(','), readers[0].holder);
+        }
+      } catch (err) {
+        held.delete(path);
+        removeOwnLockFile(path, me.token);
+        throw err;
+      }
+      return got();
+    }
+    const x = look(path, what);
+    if (x.state === 'none') continue; // released meanwhile: try again at once
+    if (x.state === 'stale') {
+      if (!x.removed) await sleep(policy.pollMs, signal, what);
+      continue;
+    }
+    await busy(x.text, x.key, x.holder);
   }
 }
 

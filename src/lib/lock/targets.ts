@@ -3,6 +3,7 @@
  * Which lock protects what, and where its file is:
  *   <data>/locks/tree-NAME.lock               a tree (its worktrees, branches, records, registration)
  *   <cache>/locks/build-…-HASH.lock           an O= build directory (and its .base/.commits siblings)
+ *   <data>/locks/worktree-…-HASH.lock         a worktree `kseries build` checks commits out in (build-base, build-commits)
  *   <cache>/locks/results-…-HASH.lock         a selftest or ci results directory
  *   <cache>/locks/image-…-HASH.lock           a scenario's persistent-memory backing file
  * Directories are keyed by their canonical path (symlinks resolved), so two spellings of
@@ -59,4 +60,10 @@ export function resultsDirLock(paths: StatePaths, dir: string): LockTarget {
 export function imageLock(paths: StatePaths, image: string): LockTarget {
   const key = canonicalPath(image);
   return { path: join(locksDir(paths.cache), fileName('image', key)), what: `VM image ${key}` };
+}
+
+/** A worktree that `kseries build --warnings-delta`/`--each-commit` checks commits out in (one per tree, shared by its build directories). */
+export function worktreeLock(paths: StatePaths, dir: string): LockTarget {
+  const key = canonicalPath(dir);
+  return { path: join(locksDir(paths.data), fileName('worktree', key)), what: `worktree ${key}` };
 }

@@ -6,18 +6,20 @@
  * boots would check state it never produced). Writes per boot console.log, output.log,
  * verdict.json, and results.json for the run.
  *
- * Locks (src/lib/lock/): the results directory for the whole run, the build directory while
- * make runs in it (modules_install, headers_install, kselftests) and the initramfs is made
- * from it, and each scenario's image while it boots. Another run on the same results, or a
- * build of the same O= directory, waits (or exits 3 with --no-wait).
+ * Locks (src/lib/lock/): the results directory for the whole run; the tree, shared, while
+ * make reads its sources (modules_install, headers_install, kselftests) and the initramfs is
+ * made; the build directory from then until the last boot of the last scenario (a rebuild
+ * cannot swap the kernel or its modules between the boots of a multi-boot scenario); each
+ * scenario's image while it boots. Another run on the same results, an apply of the tree
+ * while it is read, or a build of the same O= directory waits (or exits 3 with --no-wait).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { infraError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { onCleanup } from '../cli/interrupt.js';
-import { acquireLock, withLock } from '../lock/locks.js';
-import { buildDirLock, imageLock, resultsDirLock } from '../lock/targets.js';
+import { acquireLock, sharedLock, withLock } from '../lock/locks.js';
+import { buildDirLock, imageLock, resultsDirLock, treeLock } from '../lock/targets.js';
 import type { StatePaths } from '../paths.js';
 import type { Accel } from '../vm/accel.js';
 import { findGenInitCpio, prepareInitramfs, type BuiltInitramfs, type InitramfsSources } from '../vm/initramfs.js';
@@ -72,17 +74,42 @@ async function execute(plan: SelftestPlan, o: ExecuteOptions): Promise<SelftestR
   mkdirSync(plan.resultsDir, { recursive: true });
   writeFileSync(plan.commandLog, '');
   const runner = loggingRunner(o.runner, plan.commandLog);
-  const say = o.progress ?? (() => {});
   const sources: InitramfsSources = { modulesDir: plan.modulesDir, kselftestDir: plan.kselftestDir, scenarios: plan.scenarioDirs };
   const build = o.initramfs ?? (async (r: Runner, s: InitramfsSources) => prepareInitramfs(r, o.paths, s, await findGenInitCpio(r, o.paths, plan.buildDir, plan.srcDir)));
-  // make runs in the O= directory here: not beside a build of it
-  const { accel, initrd } = await withLock(buildDirLock(o.paths, plan.buildDir), async () => {
-    if (plan.prepare.length) say('preparing modules.builtin and kselftests');
-    await prepare(runner, plan);
-    const accel = plan.accel === 'auto' ? await o.chooseAccel() : { accel: plan.accel, reason: `--accel ${plan.accel}` };
-    say(`accelerator: ${accel.accel} (${accel.reason})`);
-    return { accel, initrd: await build(runner, sources) };
-  });
+  // make reads the tree's sources and runs in the O= directory here; the build directory (its
+  // kernel and modules) stays locked until the last boot, so a rebuild cannot swap them between boots
+  const releaseTree = await acquireLock(sharedLock(treeLock(o.paths, plan.tree)));
+  let releaseBuild: () => void;
+  try {
+    releaseBuild = await acquireLock(buildDirLock(o.paths, plan.buildDir));
+  } catch (err) {
+    releaseTree();
+    throw err;
+  }
+  try {
+    return await boot(plan, o, runner, sources, build, releaseTree, started);
+  } finally {
+    releaseTree();
+    releaseBuild();
+  }
+}
+
+async function boot(
+  plan: SelftestPlan,
+  o: ExecuteOptions,
+  runner: Runner,
+  sources: InitramfsSources,
+  build: (r: Runner, s: InitramfsSources) => Promise<BuiltInitramfs>,
+  releaseTree: () => void,
+  started: number,
+): Promise<SelftestResults> {
+  const say = o.progress ?? (() => {});
+  if (plan.prepare.length) say('preparing modules.builtin and kselftests');
+  await prepare(runner, plan);
+  const accel = plan.accel === 'auto' ? await o.chooseAccel() : { accel: plan.accel, reason: `--accel ${plan.accel}` };
+  say(`accelerator: ${accel.accel} (${accel.reason})`);
+  const initrd = await build(runner, sources);
+  releaseTree(); // the sources are read: apply may go on while the VMs run
   say(`initramfs ${initrd.cached ? 'cached' : 'built'}: ${initrd.path}`);
 
   const scenarios: ScenarioResult[] = [];

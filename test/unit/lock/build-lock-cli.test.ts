@@ -4,8 +4,10 @@
  * built with the real gcc), through the built CLI: `make` is a wrapper that logs when it
  * starts and ends and takes a few seconds. A second run with --no-wait exits 3 at once
  * naming the first; a second run without it waits, says who it waits for, and runs make
- * only after the first one's make ended. And `tree remove --no-wait --json` on a tree a
- * child process holds: exit 3, the holder in the JSON error.
+ * only after the first one's make ended. The tree is held shared meanwhile: `tree remove
+ * --no-wait` is refused naming a build, a build of another profile of the tree runs beside
+ * it. And `tree remove --no-wait --json` on a tree a child process holds: exit 3, the holder
+ * in the JSON error.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -51,7 +53,19 @@ describe('two kseries build runs on one build directory', () => {
     const holder = JSON.parse(readFileSync(lockFile, 'utf8'));
     expect(holder.command).toBe('kseries build --tree k -j2 --json');
 
-    const [done, refused, waited] = await Promise.all([first, build('B', ['--no-wait']), build('C')]);
+    // the tree is held shared for the build: tree remove (exclusive) is refused naming the build; a build of another profile is not held up
+    writeFakeBuildDir(join(env.paths.cache, 'build', 'k', 'x86_64-other'));
+    const [done, refused, waited, other, removal] = await Promise.all([
+      first,
+      build('B', ['--no-wait']),
+      build('C'),
+      build('D', ['--no-wait', '--profile', 'other']),
+      runCliAsync(['tree', 'remove', 'k', '--no-wait', '--json']),
+    ]);
+    expect(other.code, other.stderr).toBe(0);
+    expect(removal.code).toBe(3);
+    expect(JSON.parse(removal.stdout).error.message).toMatch(new RegExp(`^tree k is in use by kseries build --tree k -j2 --json( --no-wait --profile other)? \\(pid \\d+ on `));
+    expect(readFileSync(join(env.paths.data, 'trees.json'), 'utf8')).toContain('"k"');
     expect(done.code).toBe(0);
     expect(done.stderr).toBe('');
     expect(refused.code).toBe(3);
@@ -66,10 +80,11 @@ describe('two kseries build runs on one build directory', () => {
     expect(waited.stderr).toMatch(/^kseries: got build directory .* after waiting \d+ s$/m);
 
     // make of C started after make of A ended; B never ran make
-    const events = readFileSync(makeLog, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    const events = readFileSync(makeLog, 'utf8').trim().split('\n').map((l) => l.split(' ')).filter((e) => e[0] !== 'D');
     expect(events.map((e) => `${e[0]} ${e[1]}`)).toEqual(['A start', 'A end', 'C start', 'C end']);
     expect(BigInt(events[2][2])).toBeGreaterThan(BigInt(events[1][2]));
     expect(readdirSync(locks).filter((f) => f.endsWith('.lock'))).toEqual([]);
+    expect(readdirSync(join(env.paths.data, 'locks'))).toEqual([]);
   }, 120_000);
 });
 

@@ -6,16 +6,16 @@
  * tree — and runs nothing. Dry runs take no lock. A selftest holds its results directory
  * for the run, the build directory while preparing, each scenario's image while booting.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { abortTree, applyTree, continueTree } from '../../../src/lib/apply/apply.js';
 import { KseriesError } from '../../../src/lib/errors.js';
-import type { CommandSpec } from '../../../src/lib/exec/runner.js';
+import { ExecaRunner, type CommandSpec } from '../../../src/lib/exec/runner.js';
 import { exportSeries } from '../../../src/lib/export/export.js';
 import { kconfigApply } from '../../../src/lib/kconfig/apply.js';
 import { holderRecord, procStartOf } from '../../../src/lib/lock/file-lock.js';
-import { configureLocks, heldLocks, resetLocks, type LockTarget } from '../../../src/lib/lock/locks.js';
+import { configureLocks, heldLocks, heldSharedLocks, resetLocks, type LockTarget } from '../../../src/lib/lock/locks.js';
 import { buildDirLock, imageLock, resultsDirLock, treeLock } from '../../../src/lib/lock/targets.js';
 import type { StatePaths } from '../../../src/lib/paths.js';
 import { parseScenario } from '../../../src/lib/scenario/scenario.js';
@@ -128,9 +128,10 @@ describe('selftest', () => {
     expect(existsSync(join(dir, 'res'))).toBe(false);
   });
 
-  it('holds the results directory for the run, the build directory while preparing, the image while booting', async () => {
+  it('holds the results directory for the run, the tree (shared) while preparing, the build directory until the last boot, the image while booting', async () => {
     const p = plan();
     const results = resultsDirLock(paths, p.resultsDir).path;
+    const tree = treeLock(paths, 't').path;
     const build = buildDirLock(paths, p.buildDir).path;
     const image = imageLock(paths, p.scenarios[0].image!).path;
     const seen: Record<string, string[]> = {};
@@ -138,15 +139,57 @@ describe('selftest', () => {
       seen.boot = heldLocks();
       return {};
     });
-    await executeSelftest(p, opts(runner, () => (seen.prepare = heldLocks())));
-    expect(seen.prepare.sort()).toEqual([build, results].sort());
-    expect(seen.boot.sort()).toEqual([image, results].sort());
+    await executeSelftest(p, opts(runner, () => ((seen.prepare = heldLocks()), (seen.shared = heldSharedLocks()))));
+    expect(seen.prepare.sort()).toEqual([build, results, tree].sort());
+    expect(seen.shared).toEqual([tree]);
+    expect(seen.boot.sort()).toEqual([build, image, results].sort());
     expect(heldLocks()).toEqual([]);
     expect([results, build, image].filter((f) => existsSync(f))).toEqual([]);
+    expect(readdirSync(join(paths.data, 'locks'))).toEqual([]);
   });
 });
 
 describe('ci', () => {
+  it('its build stage keeps the tree (shared) and the build directory until the tree\'s last stage: the selftests boot the kernel it built; a tree held by apply is an error naming it', async () => {
+    const env = isolate();
+    try {
+      const p: StatePaths = env.paths;
+      registerFakeTree(p.data, 'k', fakeSeriesRepo(join(env.root, 'linux'), []));
+      writeFakeBuildDir(buildDirFor(p, 'k'));
+      const plan = planCi({ trees: [{ name: 'k', register: null }], resultsDir: join(env.root, 'results'), keepGoing: false, options: { ...OPTIONS, jobs: 2, scenarios: ['pmem-persistence'] } });
+      const pass: StageImpl = async (ctx) => ({ results: ctx.stage.results.map((name) => ({ name, status: 'pass' as const, durationMs: 0, summary: 'ok', logs: [], command: null })) });
+      const seen: Record<string, { held: string[]; shared: string[] }> = {};
+      const looking = (stage: string): StageImpl => async (ctx) => {
+        seen[stage] = { held: heldLocks().sort(), shared: heldSharedLocks() };
+        return pass(ctx);
+      };
+      const impls = { 'tree-add': pass, apply: looking('apply'), kconfig: pass, build: buildStage({ runner: new ExecaRunner(), paths: p, patchesRoot: join(env.root, 'patches') }), checkpatch: looking('checkpatch'), selftest: looking('selftest') };
+      const run = await executeCi(plan, impls);
+      expect(run.trees[0].stages.map((s) => [s.name, s.status])).toEqual([['apply', 'pass'], ['kconfig', 'pass'], ['build', 'pass'], ['checkpatch', 'pass'], ['selftest:pmem-persistence', 'pass']]);
+      const tree = treeLock(p, 'k').path;
+      const build = buildDirLock(p, buildDirFor(p, 'k')).path;
+      expect(seen.apply).toEqual({ held: [], shared: [] });
+      expect(seen.checkpatch).toEqual({ held: [build, tree].sort(), shared: [tree] });
+      expect(seen.selftest).toEqual({ held: [build, tree].sort(), shared: [tree] });
+      expect(heldLocks()).toEqual([]);
+      expect([...readdirSync(join(p.data, 'locks')), ...readdirSync(join(p.cache, 'locks'))]).toEqual([]);
+
+      // apply holds the tree elsewhere: the build stage is an error naming it, and builds nothing
+      heldElsewhere(treeLock(p, 'k'));
+      const again = await executeCi(plan, impls);
+      expect(again.trees[0].stages.map((s) => [s.name, s.status, s.summary])).toEqual([
+        ['apply', 'pass', 'ok'],
+        ['kconfig', 'pass', 'ok'],
+        ['build', 'error', expect.stringMatching(new RegExp(`^tree k is in use by kseries build --tree k61 \\(pid ${process.ppid} `))],
+        ['checkpatch', 'pass', 'ok'],
+        ['selftest:pmem-persistence', 'skip', expect.stringContaining('not run')],
+      ]);
+      expect(heldLocks()).toEqual([]);
+    } finally {
+      env.cleanup();
+    }
+  });
+
   it('its build stage takes the build directory: held by another run and --no-wait, the stage is an error naming the holder, the selftests skip', async () => {
     const env = isolate();
     try {

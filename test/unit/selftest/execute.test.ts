@@ -8,6 +8,8 @@ import { parseResults } from '../../../src/lib/report/results.js';
 import { executeSelftest } from '../../../src/lib/selftest/execute.js';
 import { planSelftest } from '../../../src/lib/selftest/plan.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
+import { readLockFile } from '../../../src/lib/lock/file-lock.js';
+import { buildDirLock } from '../../../src/lib/lock/targets.js';
 
 const stamp = (lines: string[]) => lines.map((l, i) => `[    ${(1 + i / 100).toFixed(6)}] ${l}`).join('\n');
 const guest = (name: string, exit: number, extra = '') =>
@@ -67,6 +69,23 @@ describe('executeSelftest', () => {
     const commands = readFileSync(join(dir, 'res', 'commands.log'), 'utf8').trim().split('\n');
     expect(commands).toHaveLength(3);
     expect(commands[0]).toMatch(/^qemu-system-x86_64 -accel tcg/);
+    r.verify();
+  });
+
+  it('the build directory (kernel, modules) stays locked by this run through every boot of a multi-boot scenario, and is released after', async () => {
+    const build = buildDirLock(opts(new FakeRunner()).paths, join(dir, 'build')).path;
+    const seen: string[] = [];
+    const r = new FakeRunner().expect('qemu-system-x86_64', (s: CommandSpec) => {
+      // what a rebuild started now would find: the lock file, naming this run
+      seen.push(existsSync(build) ? (readLockFile(build)!.holder!.pid === process.pid ? 'this run' : 'another run') : 'free');
+      const name = /kseries\.name=(\S+)/.exec(s.args[s.args.indexOf('-append') + 1])![1];
+      writeFileSync(serialOf(s), guest(name, 0, `PASS: ${name}`));
+      return {};
+    }, { times: 3 });
+    const res = await executeSelftest(plan(), opts(r));
+    expect(res.scenarios[0].boots.map((b) => b.status)).toEqual(['pass', 'pass', 'pass']);
+    expect(seen).toEqual(['this run', 'this run', 'this run']);
+    expect(existsSync(build)).toBe(false);
     r.verify();
   });
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** The build stage: the build service (make bzImage modules in the O= directory), one test case per build error. */
 import { renderProgress } from '../../build/compile-progress.js';
-import { resolveBuild } from '../../build/context.js';
+import { buildLocks, resolveBuild } from '../../build/context.js';
 import type { LogIssue } from '../../build/make-log.js';
 import { buildStep, type BuildReport } from '../../build/step.js';
 import { probeToolchain } from '../../build/toolchain.js';
-import { withLock } from '../../lock/locks.js';
-import { buildDirLock } from '../../lock/targets.js';
+import { acquireLock } from '../../lock/locks.js';
 import { formatDuration } from '../../report/summary.js';
 import type { TestCase } from '../../report/model.js';
 import type { StageImpl } from '../executor.js';
@@ -43,7 +42,7 @@ export const buildStage =
   (deps: StageDeps): StageImpl =>
   async (ctx) => {
     const o = ctx.plan.options;
-    const bctx = resolveBuild(deps.paths, {
+    const resolve = () => resolveBuild(deps.paths, {
       tree: ctx.tree.tree,
       arch: 'x86_64',
       profile: 'default',
@@ -55,9 +54,12 @@ export const buildStage =
       timeoutSec: 10800,
       dryRun: false,
     });
+    // the tree shared and the build directory, kept until the tree's last stage: the selftests boot this kernel
+    for (const t of buildLocks(deps.paths, resolve())) ctx.hold(await acquireLock(t));
+    const bctx = resolve(); // as it is now that nothing else can change it
     for (const w of bctx.warnings) ctx.output(`warning: ${w}`);
     const w = bctx.workspace;
-    const { value, commands } = await withLock(buildDirLock(deps.paths, bctx.spec.buildDir), () => recorded(deps.runner, async (runner) => {
+    const { value, commands } = await recorded(deps.runner, async (runner) => {
       const toolchain = await probeToolchain(runner, bctx.spec, `${bctx.tree.name} for ${bctx.spec.arch.name}`);
       return buildStep(runner, {
         spec: bctx.spec,
@@ -67,7 +69,7 @@ export const buildStage =
         series: w?.series ?? null,
         onProgress: (s) => ctx.output(renderProgress(s)),
       });
-    }));
+    });
     const { report: r, outcome } = value;
     const tests: TestCase[] =
       r.status === 'ok'
