@@ -131,7 +131,34 @@ describe('apply: conflicts', () => {
     expect(f).toMatchObject({ path: KMEM, kind: 'content' });
     expect(f.blobs).toMatchObject({ preimage: '7465e10', postimage: '8611997', treeHasPreimage: true, targetIsPreimage: false });
     expect(f.blobs.target).toBe(gitSync(fx.repo, ['rev-parse', `conflict:${KMEM}`]).trim());
-    expect(f.hunks).toEqual([{ header: '@@ -17,7 +17,7 @@ kmem line 16;', oldStart: 17, oldLines: 7, newStart: 17, newLines: 7, section: 'kmem line 16;', status: 'fails' }]);
+    // the hunk fails alone; the repository has the base's file and the history: line 20 was rewritten by the target's own commit
+    const rewrite = gitSync(fx.repo, ['rev-parse', 'conflict']).trim();
+    expect(f.hunks).toEqual([
+      {
+        header: '@@ -17,7 +17,7 @@ kmem line 16;',
+        oldStart: 17,
+        oldLines: 7,
+        newStart: 17,
+        newLines: 7,
+        section: 'kmem line 16;',
+        status: 'fails',
+        context: {
+          from: 'base-file',
+          targetAt: 17,
+          differences: [
+            {
+              kind: 'changed',
+              base: [{ line: 20, text: 'kmem line 20;' }],
+              target: [{ line: 20, text: 'kmem line 20 rewritten upstream;' }],
+              targetAt: 21,
+              explanation: 'the series was made on a tree that has these lines where the target has others: the code changed between the two kernels',
+              commits: [{ commit: rewrite, subject: 'dax/kmem: Upstream rewrite of line 20', in: 'target' }],
+              commitsNote: null,
+            },
+          ],
+        },
+      },
+    ]);
     expect(f.markers).toHaveLength(1);
     expect(f.markers[0]).toMatchObject({ ours: ['kmem line 20 rewritten upstream;'], base: ['kmem line 20;'], theirs: ['kmem line 20 persistent;'] });
     expect(c.gitOutput).toContain('CONFLICT (content): Merge conflict in drivers/dax/kmem.c');

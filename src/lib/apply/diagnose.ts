@@ -14,6 +14,7 @@ import type { PatchFile } from '../series/patch-file.js';
 import { parseGitApplyLines, type AmOutput } from './am-output.js';
 import { parseConflictMarkers } from './conflict-markers.js';
 import { aloneHeader, placeHunk } from './hunk-check.js';
+import { explainFailingHunk, noHistoryReason, type HistoryRange } from './prerequisites.js';
 import { C_LOCALE } from './git-args.js';
 import type { ConflictFile, ConflictReport, HunkCheck } from './report.js';
 
@@ -65,14 +66,23 @@ async function has(wt: Git, id: string | null): Promise<boolean | null> {
   return wt.hasObject(id);
 }
 
+/** The lines of a blob, null when the repository does not have it. */
+async function blobLines(wt: Git, id: string | null): Promise<string[] | null> {
+  if (!id) return null;
+  const text = await wt.blob(id);
+  return text === null ? null : text.replace(/\n$/, '').split('\n');
+}
+
 export async function diagnoseConflict(
   wt: Git,
   p: { index: number; file: string; patch: PatchFile },
   am: AmOutput,
   gitOutput: string,
   index: ScratchIndex,
+  history: HistoryRange | null = null,
 ): Promise<ConflictReport> {
   const files: ConflictFile[] = [];
+  let noHistory: Promise<string | null> | undefined;
   for (const f of p.patch.files) {
     const srcPath = f.oldPath ?? f.path;
     const target = f.status === 'added' ? await blobAt(wt, f.path) : await blobAt(wt, srcPath);
@@ -89,6 +99,17 @@ export async function diagnoseConflict(
       const checked = aloneHeader(h);
       const c = await index.check(wt, singleHunkPatch(f, h, checked));
       hunks.push({ ...base, ...placeHunk(h, checked, { exitCode: c.exitCode, hunkOffsets: c.out.hunkOffsets }) });
+    }
+    // failing hunks: how the target differs from the series' base there, and which commit changed it
+    const failing = f.hunks.filter((_, k) => hunks[k].status === 'fails');
+    const targetFile = failing.length && history && target ? await blobLines(wt, target) : null;
+    if (history && targetFile) {
+      noHistory ??= noHistoryReason(wt, history);
+      const baseFile = pre ? await blobLines(wt, pre) : null;
+      const paths = [...new Set([srcPath, f.path])];
+      for (const [k, h] of f.hunks.entries()) {
+        if (hunks[k].status === 'fails') hunks[k].context = await explainFailingHunk(wt, history, await noHistory, paths, h, baseFile, targetFile);
+      }
     }
     const conflictLine = am.conflicts.find((c) => c.path === f.path || c.path === srcPath);
     const failedByGit =

@@ -14,6 +14,7 @@ import { parsePatchFile } from '../series/patch-file.js';
 import { readWorkspace, treeWorktreeDir, writeWorkspace } from '../workspace.js';
 import { parseAmOutput } from './am-output.js';
 import { hasConflictMarkers } from './conflict-markers.js';
+import { targetOnNewerLine } from './context-diff.js';
 import { diagnoseConflict, reverseApplies, ScratchIndex } from './diagnose.js';
 import { amAbortArgs, amContinueArgs, amSkipArgs, C_LOCALE, committerEnv } from './git-args.js';
 import { amStep, type ApplyPlan, type Step } from './plan.js';
@@ -187,7 +188,8 @@ async function runPatches(rec: ApplyRecord, steps: AmStep[], opts: ExecOptions, 
         continue;
       }
       const gitOutput = [am.stdout.trimEnd(), am.stderr.trimEnd()].filter(Boolean).join('\n');
-      r.conflict = await diagnoseConflict(wt, { index: p.index, file: p.file, patch }, out, gitOutput, index);
+      const history = { target: r.base.commit, seriesBaseId: r.series.baseCommit, seriesBase: rec.seriesBase ?? null, newerLine: targetOnNewerLine(r.target.kernel, r.series.base) };
+      r.conflict = await diagnoseConflict(wt, { index: p.index, file: p.file, patch }, out, gitOutput, index, history);
     } finally {
       index.dispose();
     }
@@ -234,7 +236,7 @@ export async function executePlan(plan: ApplyPlan, paths: StatePaths, opts: Exec
     durationMs: 0,
   };
   const upstreamSince = await upstreamBase(repo, f.seriesBase.resolved, plan.baseCommit);
-  const rec: ApplyRecord = { version: 1, report, patches, upstreamSince };
+  const rec: ApplyRecord = { version: 1, report, patches, upstreamSince, seriesBase: f.seriesBase.resolved };
 
   if (plan.mode === 'noop') {
     const prev = f.existing.record!.report;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** The human rendering of apply reports. */
-import type { ApplyReport, ConflictFile } from './report.js';
+import type { ApplyReport, ConflictFile, HunkContext } from './report.js';
 import { summaryCounts } from './report.js';
 
 const STATUS_WORD: Record<string, string> = {
@@ -13,7 +13,30 @@ const STATUS_WORD: Record<string, string> = {
   pending: 'not reached',
 };
 
-function renderConflictFile(f: ConflictFile): string[] {
+/**
+ * Under a failing hunk: how the target differs from the series' base there, the lines, and the
+ * commits that changed them. SAID keeps the notes already printed in this report: each once.
+ */
+function renderHunkContext(c: HunkContext, preimage: string | null, said: Set<string>): string[] {
+  const out: string[] = [];
+  const once = (note: string) => {
+    if (!said.has(note)) out.push(`          ${note}`);
+    said.add(note);
+  };
+  if (c.targetAt === null) return ['        its lines were not found in the target: the code around it changed too much to compare'];
+  for (const d of c.differences) {
+    out.push(`        ${d.explanation}:`);
+    for (const l of d.base) out.push(`          base ${String(l.line).padStart(5)} | ${l.text}`);
+    for (const l of d.target) out.push(`        target ${String(l.line).padStart(5)} | ${l.text}`);
+    if (d.kind === 'lacking') out.push(`          (in the target they would come before its line ${d.targetAt})`);
+    for (const x of d.commits) out.push(`          ${x.in === 'base' ? "only the series' base has" : 'only the target has'} ${x.commit.slice(0, 12)} ${x.subject}`);
+    if (d.commitsNote) once(d.commitsNote);
+  }
+  if (c.from === 'hunk' && c.differences.length) once(`(compared with the hunk's own lines only: the tree does not have the series' base file${preimage ? `, blob ${preimage}` : ''})`);
+  return out;
+}
+
+function renderConflictFile(f: ConflictFile, said: Set<string>): string[] {
   const b = f.blobs;
   const yes = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'no');
   const out = [`    ${f.path}${f.oldPath ? ` (from ${f.oldPath})` : ''}: ${f.kind}`];
@@ -24,6 +47,7 @@ function renderConflictFile(f: ConflictFile): string[] {
   for (const h of f.hunks) {
     const st = h.status === 'offset' ? `applies at ${h.appliesAt} (offset ${h.offset})` : h.status === 'fails' ? 'FAILS' : h.status;
     out.push(`      ${h.header.padEnd(40)} ${st}`);
+    if (h.context) out.push(...renderHunkContext(h.context, b.preimage, said));
   }
   for (const m of f.markers) out.push(`      conflict region: lines ${m.startLine}-${m.endLine} (tree ${m.ours.length} lines, patch ${m.theirs.length} lines)`);
   return out;
@@ -50,7 +74,8 @@ export function renderApplyReport(r: ApplyReport): string {
   if (r.conflict) {
     out.push('', `  conflict in ${r.conflict.patch.file}:`);
     if (r.conflict.threeWay.reason) out.push(`    3-way: ${r.conflict.threeWay.ran ? 'ran' : 'did not run'}: ${r.conflict.threeWay.reason}`);
-    for (const f of r.conflict.files) out.push(...renderConflictFile(f));
+    const said = new Set<string>();
+    for (const f of r.conflict.files) out.push(...renderConflictFile(f, said));
   }
   if (r.parked) {
     out.push('', `  parked in ${r.parked.worktree} on branch ${r.parked.branch}`, `    resolve:  ${r.parked.resolve}`, `    continue: ${r.parked.continue}`, `    abort:    ${r.parked.abort}`);

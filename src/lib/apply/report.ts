@@ -44,6 +44,33 @@ export interface HunkCheck {
   appliesAt?: number;
   /** appliesAt - oldStart: how far from the line the series' base had it (as GNU patch counts for a hunk alone). */
   offset?: number;
+  /** For a hunk that fails: how the target differs from the series' base where the hunk belongs. */
+  context?: HunkContext;
+}
+
+export interface HunkContext {
+  /** What the target was compared with: the series' base file (the repository has the preimage blob), or only the hunk's own lines. */
+  from: 'base-file' | 'hunk';
+  /** The target line where the hunk's first line would be; null when its place was not found. */
+  targetAt: number | null;
+  differences: ContextFinding[];
+}
+
+export interface ContextFinding {
+  /** lacking: the base has these lines, the target nothing in their place; changed: the target has others; added: only the target has them. */
+  kind: 'lacking' | 'changed' | 'added';
+  /** The series' base lines (line numbers of the base's file). */
+  base: Array<{ line: number; text: string }>;
+  /** The target's lines in their place (line numbers of the target's file). */
+  target: Array<{ line: number; text: string }>;
+  /** The target line before which the base's lines would be. */
+  targetAt: number;
+  /** What this means, in words. */
+  explanation: string;
+  /** Commits between the target and the series' base that change these lines (git log -S), with the side that has them. */
+  commits: Array<{ commit: string; subject: string; in: 'base' | 'target' }>;
+  /** Why no commit is named, in words (null when some is). */
+  commitsNote: string | null;
 }
 
 export interface ConflictFile {

@@ -25,6 +25,8 @@ export interface ApplyRecord {
   patches: PatchRef[];
   /** Upstream detection: the series base commit when it is an ancestor of the target. */
   upstreamSince: string | null;
+  /** The series' base-commit resolved in the tree's repository (null: absent there), for naming prerequisites on a conflict. */
+  seriesBase?: string | null;
   /**
    * Intent, written before `git worktree add` (and the removal of an old worktree): the
    * worktree and branch may be half made. --continue recreates them; --abort removes them.

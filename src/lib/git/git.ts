@@ -116,6 +116,32 @@ export class Git {
     return r.exitCode === 0;
   }
 
+  /** The content of a blob (or REV:PATH), null when there is no such object. */
+  async blob(id: string): Promise<string | null> {
+    const r = await this.run(['cat-file', 'blob', id]);
+    return r.exitCode === 0 ? r.stdout : null;
+  }
+
+  /** Does COMMIT have a parent, i.e. is there history before it? */
+  async hasParent(commit: string): Promise<boolean> {
+    const r = await this.run(['rev-parse', '--verify', '--quiet', `${commit}^1`]);
+    return r.exitCode === 0;
+  }
+
+  /**
+   * The pickaxe: commits of LEFT...RIGHT (reachable from one, not both; merges left out) that
+   * change how often NEEDLE occurs in PATHS (`git log -S`), newest first. side: "left" for a
+   * commit only LEFT has, "right" for one only RIGHT has.
+   */
+  async pickaxe(needle: string, left: string, right: string, paths: string[]): Promise<Array<{ side: 'left' | 'right'; commit: string; subject: string }>> {
+    const r = await this.run(['log', '--no-merges', '--left-right', '--format=%m%H %s', `-S${needle}`, `${left}...${right}`, '--', ...paths]);
+    if (r.exitCode !== 0) throw infraError(`git log -S failed in ${this.dir}: ${r.stderr.trim()}`);
+    return r.stdout.split('\n').flatMap((l) => {
+      const m = /^([<>])([0-9a-f]{40}) (.*)$/.exec(l);
+      return m ? [{ side: m[1] === '<' ? ('left' as const) : ('right' as const), commit: m[2], subject: m[3] }] : [];
+    });
+  }
+
   async topLevel(): Promise<string> {
     return (await this.ok(['rev-parse', '--show-toplevel'])).trim();
   }
