@@ -3,7 +3,8 @@
  * A tiny kernel-like tree that really builds: a Makefile that honours O=, ARCH,
  * CROSS_COMPILE, CC and W=1, prints kbuild's quiet lines ("  CC      drivers/dax/kmem.o"),
  * compiles a few C files with the real gcc (header dependencies through -MMD), links a
- * "vmlinux", copies it to arch/<srcarch>/boot/<image>, and builds one module. Variants
+ * "vmlinux", copies it to arch/<srcarch>/boot/<image>, and builds one module; like kbuild, a
+ * make killed half-way never leaves a half-written target that looks up to date. Variants
  * add a W=1-only warning, an always-on warning, or a compile error. Test setup only.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,9 @@ WFLAGS += -Wextra -Wmissing-prototypes -Wno-unused-parameter
 endif
 objs := init/main.o drivers/dax/kmem.o drivers/dax/bus.o
 # Like kbuild's if_changed: objects are rebuilt when the compiler command changes (W=1, CC).
+# Like kbuild, a make killed half-way leaves no target that looks up to date but is not: kbuild
+# rebuilds an object whose .cmd file is missing (written after it); here, targets are written
+# to a temporary file and renamed.
 cmdfile := $(objtree)/.cmd-cc
 ifeq ($(filter olddefconfig,$(MAKECMDGOALS)),)
 $(shell mkdir -p $(objtree); echo '$(CC) $(WFLAGS)' | cmp -s - $(cmdfile) || echo '$(CC) $(WFLAGS)' > $(cmdfile))
@@ -44,13 +48,13 @@ all: $(IMAGE)
 bzImage Image: $(objtree)/vmlinux
 \t@mkdir -p $(objtree)/arch/$(SRCARCH)/boot
 \t@echo "  BUILD   arch/$(SRCARCH)/boot/$@"
-\t@cp $< $(objtree)/arch/$(SRCARCH)/boot/$@
+\t@cp $< $(objtree)/arch/$(SRCARCH)/boot/$@.tmp && mv $(objtree)/arch/$(SRCARCH)/boot/$@.tmp $(objtree)/arch/$(SRCARCH)/boot/$@
 \t@echo "Kernel: arch/$(SRCARCH)/boot/$@ is ready  (#1)"
 
 vmlinux: $(objtree)/vmlinux
 $(objtree)/vmlinux: $(addprefix $(objtree)/,$(objs))
 \t@echo "  LD      vmlinux"
-\t@$(CC) -o $@ $^
+\t@$(CC) -o $@.tmp $^ && mv $@.tmp $@
 \t@echo "  NM      System.map"
 \t@nm $@ > $(objtree)/System.map
 
@@ -59,17 +63,17 @@ modules: $(addprefix $(objtree)/,$(mods))
 
 $(objtree)/%.ko: $(objtree)/%.o
 \t@echo "  LD [M]  $*.ko"
-\t@cp $< $@
+\t@cp $< $@.tmp && mv $@.tmp $@
 
 $(objtree)/drivers/dax/mod.o: $(srctree)/drivers/dax/mod.c $(cmdfile)
 \t@mkdir -p $(dir $@)
 \t@echo "  CC [M]  drivers/dax/mod.o"
-\t@$(CC) $(WFLAGS) -I$(srctree)/include -MMD -c -o $@ $<
+\t@$(CC) $(WFLAGS) -I$(srctree)/include -MMD -MF $(@:.o=.d) -MT $@ -c -o $@.tmp $< && mv $@.tmp $@
 
 $(objtree)/%.o: $(srctree)/%.c $(cmdfile)
 \t@mkdir -p $(dir $@)
 \t@echo "  CC      $*.o"
-\t@$(CC) $(WFLAGS) -I$(srctree)/include -MMD -c -o $@ $<
+\t@$(CC) $(WFLAGS) -I$(srctree)/include -MMD -MF $(@:.o=.d) -MT $@ -c -o $@.tmp $< && mv $@.tmp $@
 
 olddefconfig:
 \t@test -f $(objtree)/.config

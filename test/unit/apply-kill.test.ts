@@ -8,15 +8,15 @@
  * KSERIES_INTERRUPT_RUNS sets the number of kills (default 5, for CI); the documented full
  * run is KSERIES_INTERRUPT_RUNS=200 (README, testing).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordsOf } from '../../src/lib/apply/state.js';
 import { runCliAsync } from '../helpers/cli-async.js';
+import { KILL_RUNS, killAfter } from '../helpers/kill.js';
 import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
 import { makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
 
-const RUNS = Math.max(1, Number(process.env.KSERIES_INTERRUPT_RUNS ?? 5) || 5);
+const RUNS = KILL_RUNS;
 const PATCHES = 30;
 
 let env: IsolatedEnv;
@@ -27,36 +27,6 @@ beforeEach(() => {
 });
 afterEach(() => env.cleanup());
 
-
-const groupAlive = (pid: number) => {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Starts kseries ARGS in a process group of its own and SIGKILLs the whole group after DELAY ms (or lets it finish). */
-async function killAfter(args: string[], delay: number): Promise<{ code: number | null; ms: number }> {
-  const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'run.js');
-  const t0 = Date.now();
-  const child = spawn(process.execPath, [bin, ...args], { stdio: 'ignore', env: process.env, detached: true });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }, delay);
-  const code = await exited;
-  clearTimeout(timer);
-  const ms = Date.now() - t0;
-  // git children killed with the group are reaped by init; wait until none is left
-  for (let i = 0; i < 100 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 20));
-  return { code, ms };
-}
 
 /** Every trace of kseries in the tree's repository and state for series v6.1. */
 function traces(): string[] {

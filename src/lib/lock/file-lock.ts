@@ -231,3 +231,38 @@ export function sharedLockFiles(path: string): string[] {
     .sort()
     .map((n) => join(dirname(path), n));
 }
+
+const gone = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+};
+
+/**
+ * Removes what a run killed while it took the lock PATH left beside it: its temporary record
+ * files (LOCK.PID.TOKEN.tmp, LOCK.shared-TOKEN.PID.TOKEN.tmp) when that pid is gone, and a
+ * takeover guard older than a takeover can take. Best effort.
+ */
+export function sweepLockLeftovers(path: string): void {
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(`${base}.`)) continue;
+    const file = join(dirname(path), n);
+    try {
+      const tmp = /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(n);
+      if (tmp && gone(Number(tmp[1]))) rmSync(file, { force: true });
+      else if (n.endsWith('.takeover') && Date.now() - statSync(file).mtimeMs > TAKEOVER_GUARD_MS) rmSync(file, { force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}

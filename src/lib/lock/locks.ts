@@ -31,7 +31,7 @@
 import { dirname } from 'node:path';
 import { infraError, InterruptedError } from '../errors.js';
 import { interruptSignal } from '../cli/interrupt.js';
-import { checkHolder, createLockFile, holderRecord, readLockFile, removeOwnLockFile, removeStale, sharedLockFile, sharedLockFiles, UNREADABLE_GRACE_MS, type LockHolder } from './file-lock.js';
+import { checkHolder, createLockFile, holderRecord, readLockFile, removeOwnLockFile, removeStale, sharedLockFile, sharedLockFiles, sweepLockLeftovers, UNREADABLE_GRACE_MS, type LockHolder } from './file-lock.js';
 
 export interface LockTarget {
   /** The lock file. */
@@ -216,6 +216,9 @@ export async function acquireLock(target: LockTarget, opts: { wait?: boolean; si
   const started = Date.now();
   let announced: string | null = null;
   const got = () => {
+    // what killed runs left beside it: shared holders' files (a shared run never looks at the others'), temporary files
+    if (shared) liveReaders(path, what);
+    sweepLockLeftovers(path);
     if (announced !== null) policy.notify(`kseries: got ${what} after waiting ${Math.round((Date.now() - started) / 1000)} s`);
     return releaser(path);
   };

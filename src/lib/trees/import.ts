@@ -5,7 +5,7 @@
  * removed on failure or Ctrl-C.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Runner } from '../exec/runner.js';
 import { Git, KSERIES_IDENTITY } from '../git/git.js';
@@ -149,6 +149,31 @@ async function versionAt(git: Git, ref: string) {
   return r.exitCode === 0 ? parseKernelMakefile(r.stdout) : null;
 }
 
+/** The file that marks a whole import of kseries' (inside its git directory; a clone is bare). */
+const importMarker = (repo: string) => (existsSync(join(repo, '.git')) ? join(repo, '.git', 'kseries-import.json') : join(repo, 'kseries-import.json'));
+
+/**
+ * What a `tree add` of this name killed half-way left (SIGKILL, a power cut: no cleanup ran),
+ * removed under the name's lock, so that no other run can be importing it: its
+ * DEST.partial-PID directories, and DEST itself when it is a whole import that was never
+ * registered (killed between the rename and the registry write: it carries the marker).
+ * A DEST without the marker is not ours to remove: the caller refuses it.
+ */
+function removeKilledImports(dest: string, onStep?: (m: string) => void): void {
+  const parent = dirname(dest);
+  if (!existsSync(parent)) return;
+  const prefix = `${basename(dest)}.partial-`;
+  for (const e of readdirSync(parent)) {
+    if (!e.startsWith(prefix) || !/^\d+$/.test(e.slice(prefix.length))) continue;
+    onStep?.(`removing ${join(parent, e)}, left by an import that was killed`);
+    rmSync(join(parent, e), { recursive: true, force: true });
+  }
+  if (existsSync(dest) && existsSync(importMarker(dest))) {
+    onStep?.(`removing ${dest}, an import that was killed before it was registered`);
+    rmSync(dest, { recursive: true, force: true });
+  }
+}
+
 /** Registers a tree, holding the lock of its name: a second `tree add` of the same name waits, then finds it registered. */
 export async function addTree(runner: Runner, paths: StatePaths, opts: AddTreeOptions): Promise<TreeRecord> {
   validateTreeName(opts.name);
@@ -177,6 +202,7 @@ async function addLocked(runner: Runner, paths: StatePaths, opts: AddTreeOptions
 
   if (opts.ref && spec.kind !== 'url') throw usageError('--ref applies to git trees and URLs only');
   const dest = importedTreeDir(paths, opts.name);
+  removeKilledImports(dest, opts.onStep);
   if (existsSync(dest)) throw usageError(`${dest} already exists but is not registered`, `Remove it first: rm -rf ${dest}`);
   const partial = `${dest}.partial-${process.pid}`;
   const unregister = onCleanup(() => rmSync(partial, { recursive: true, force: true }));
@@ -221,6 +247,9 @@ async function addLocked(runner: Runner, paths: StatePaths, opts: AddTreeOptions
         addedAt,
       };
     }
+    // the import is whole: say so inside it, so that a run killed before the registry is
+    // written leaves a directory the next `tree add` of this name knows it may remove
+    writeFileSync(importMarker(partial), `${JSON.stringify({ name: opts.name, source: opts.source, pid: process.pid })}\n`);
     renameSync(partial, dest);
     unregister();
     try {

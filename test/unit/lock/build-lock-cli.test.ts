@@ -37,10 +37,12 @@ describe('two kseries build runs on one build directory', () => {
     writeFakeBuildDir(join(env.paths.cache, 'build', 'k', 'x86_64-default'));
     const bin = join(env.root, 'bin');
     const makeLog = join(env.root, 'make.log');
+    const gate = join(env.root, 'A-may-finish');
     mkdirSync(bin);
     writeFileSync(
       join(bin, 'make'),
-      `#!/bin/sh\ncase "$*" in *--version*) exec /usr/bin/make "$@";; esac\necho "$RUN start $(date +%s%N)" >> ${makeLog}\nsleep 3\n/usr/bin/make "$@"\nrc=$?\necho "$RUN end $(date +%s%N)" >> ${makeLog}\nexit $rc\n`,
+      // A's make goes on only once the test has seen the others (a loaded machine starts them slowly)
+      `#!/bin/sh\ncase "$*" in *--version*) exec /usr/bin/make "$@";; esac\necho "$RUN start $(date +%s%N)" >> ${makeLog}\nsleep 3\nif [ "$RUN" = A ]; then while [ ! -e ${gate} ]; do sleep 0.1; done; fi\n/usr/bin/make "$@"\nrc=$?\necho "$RUN end $(date +%s%N)" >> ${makeLog}\nexit $rc\n`,
     );
     chmodSync(join(bin, 'make'), 0o755);
     const build = (run: string, extra: string[] = []) =>
@@ -55,13 +57,15 @@ describe('two kseries build runs on one build directory', () => {
 
     // the tree is held shared for the build: tree remove (exclusive) is refused naming the build; a build of another profile is not held up
     writeFakeBuildDir(join(env.paths.cache, 'build', 'k', 'x86_64-other'));
-    const [done, refused, waited, other, removal] = await Promise.all([
-      first,
+    const waiting = build('C');
+    const [refused, other, removal] = await Promise.all([
       build('B', ['--no-wait']),
-      build('C'),
       build('D', ['--no-wait', '--profile', 'other']),
       runCliAsync(['tree', 'remove', 'k', '--no-wait', '--json']),
     ]);
+    await new Promise((r) => setTimeout(r, 1500)); // C, started with B, is waiting by now
+    writeFileSync(gate, '');
+    const [done, waited] = await Promise.all([first, waiting]);
     expect(other.code, other.stderr).toBe(0);
     expect(removal.code).toBe(3);
     expect(JSON.parse(removal.stdout).error.message).toMatch(new RegExp(`^tree k is in use by kseries build --tree k -j2 --json( --no-wait --profile other)? \\(pid \\d+ on `));

@@ -9,7 +9,7 @@
  * has an exclusive holder beside any other.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { KseriesError } from '../../../src/lib/errors.js';
@@ -108,6 +108,22 @@ describe('shared locks in one process', () => {
   });
 });
 
+describe('what a run killed while taking a lock leaves beside it', () => {
+  it('its temporary record (its pid gone) and an old takeover guard go with the next acquisition; a live run\'s temporary record stays', async () => {
+    mkdirSync(join(dir, 'locks'), { recursive: true });
+    const dead = join(dir, 'locks', 'tree-k61.lock.999999999.0123456789abcdef.tmp');
+    const deadShared = join(dir, 'locks', 'tree-k61.lock.shared-0123456789abcdef.999999999.0123456789abcdef.tmp');
+    const live = join(dir, 'locks', `tree-k61.lock.${process.ppid}.0123456789abcdef.tmp`);
+    const guard = join(dir, 'locks', 'tree-k61.lock.takeover');
+    for (const f of [dead, deadShared, live, guard]) writeFileSync(f, '{}');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(guard, old, old);
+    const release = await acquireLock(sharedLock(target));
+    release();
+    expect(lockFiles()).toEqual([basename(live)]);
+  });
+});
+
 describe('shared locks between processes', () => {
   it('shared holders coexist; an exclusive run refuses with --no-wait naming one, or waits for all of them, keeping new shared ones out while it waits', async () => {
     const a = await child(true);
@@ -152,6 +168,17 @@ describe('shared locks between processes', () => {
     const release = await got;
     expect(lockFiles()).toEqual([basename(sharedLockFiles(target.path)[0])]);
     release();
+  });
+
+  it('the file of a SIGKILLed shared holder goes when the next shared run takes the lock, which says so', async () => {
+    const a = await child(true);
+    a.proc.kill('SIGKILL');
+    await exited(a.proc);
+    const release = await acquireLock(sharedLock(target), { wait: false });
+    expect(notes).toEqual([expect.stringMatching(new RegExp(`^kseries: tree k61 was locked by ${CHILD_COMMAND} \\(pid ${a.proc.pid} .*\\), but process ${a.proc.pid} is gone: taking the lock over$`))]);
+    expect(sharedLockFiles(target.path)).toHaveLength(1); // this run's own
+    release();
+    expect(lockFiles()).toEqual([]);
   });
 
   it('the file of a SIGKILLed shared holder is taken over by an exclusive run, which says so', async () => {
