@@ -5,15 +5,34 @@
  * processes), with one guest script per boot:
  *
  *   { "description": "...",
- *     "pmem": { "kind": "nvdimm", "sizeMiB": 1024, "node": "own" },   // or { "kind": "memmap", "sizeMiB": 512 }
+ *     "pmem": { "kind": "nvdimm", "sizeMiB": 1024, "node": "own" },   // or { "kind": "memmap", "sizeMiB": 512 }, { "kind": "virtio", "sizeMiB": 256 }
  *     "memMiB": 2048, "cpus": 2, "reuseImage": false, "ktap": false, "kselftests": ["dax"],
  *     "boots": [ { "script": "boot1.sh", "timeoutSec": 60, "pmem": { "node": 0 }, "append": ["memhp_default_state=online"] } ] }
+ *
+ * The pmem kinds ("share": false gives QEMU a private mapping: nothing persists):
+ * - "nvdimm" (default): an ACPI NFIT NVDIMM of sizeMiB, on its own memory-only NUMA node
+ *   ("node": "own", the default) or on node 0 with the RAM and the CPUs ("node": 0);
+ * - "memmap": legacy `memmap=SIZE!START` pmem carved out of file-backed guest RAM;
+ * - "virtio": a virtio-pmem-pci device of sizeMiB, backed by the image file as nvdimm
+ *   is. The guest sees an nvdimm region with an asynchronous flush (ND_REGION_ASYNC),
+ *   which the series must refuse to keep data on. No NUMA layout at all (no "node":
+ *   the guest has the single node 0, and the device's memory, placed in QEMU's
+ *   hotplug area above the RAM, is reported on it). Without an NFIT it is the guest's
+ *   only nvdimm bus: region0 (/sys/bus/nd/devices/region0), its label-less namespace
+ *   namespace0.0 (/dev/pmem0), which `ndctl create-namespace -f -e namespace0.0 -m devdax`
+ *   turns into dax0.0. The numbers come from global counters in the guest and may
+ *   differ (another nvdimm provider, probe order): scripts should find the region by
+ *   its bus, whose /sys/bus/nd/devices/ndbusN/provider reads "virtio-pmem", rather than
+ *   by number. Needs CONFIG_VIRTIO_PCI and CONFIG_VIRTIO_PMEM in the guest kernel.
  *
  * parseScenario() is pure: it validates and fills defaults, and lists every problem.
  */
 import { usageError } from '../errors.js';
 
-export type ScenarioPmem = { kind: 'nvdimm'; sizeMiB: number; node: 'own' | 0; share: boolean } | { kind: 'memmap'; sizeMiB: number; share: boolean };
+export type ScenarioPmem =
+  | { kind: 'nvdimm'; sizeMiB: number; node: 'own' | 0; share: boolean }
+  | { kind: 'memmap'; sizeMiB: number; share: boolean }
+  | { kind: 'virtio'; sizeMiB: number; share: boolean };
 
 export interface ScenarioBoot {
   index: number;
@@ -58,8 +77,8 @@ function parsePmem(x: unknown, base: ScenarioPmem | null, where: string, errors:
   }
   unknownKeys(x, ['kind', 'sizeMiB', 'node', 'share'], where, errors);
   const kind = x.kind ?? base?.kind ?? 'nvdimm';
-  if (kind !== 'nvdimm' && kind !== 'memmap') {
-    errors.push(`${where}.kind: "nvdimm" or "memmap" (got ${JSON.stringify(kind)})`);
+  if (kind !== 'nvdimm' && kind !== 'memmap' && kind !== 'virtio') {
+    errors.push(`${where}.kind: "nvdimm", "memmap" or "virtio" (got ${JSON.stringify(kind)})`);
     return base;
   }
   const sizeMiB = x.sizeMiB ?? base?.sizeMiB ?? 1024;
@@ -68,8 +87,8 @@ function parsePmem(x: unknown, base: ScenarioPmem | null, where: string, errors:
   }
   const share = x.share ?? base?.share ?? true;
   if (typeof share !== 'boolean') errors.push(`${where}.share: true or false`);
-  if (kind === 'memmap') {
-    if (x.node !== undefined) errors.push(`${where}.node: only for nvdimm`);
+  if (kind === 'memmap' || kind === 'virtio') {
+    if (x.node !== undefined) errors.push(`${where}.node: only for nvdimm (${kind} pmem has no NUMA node of its own)`);
     return { kind, sizeMiB: sizeMiB as number, share: share as boolean };
   }
   const node = x.node ?? (base?.kind === 'nvdimm' ? base.node : 'own');

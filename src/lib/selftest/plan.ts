@@ -51,7 +51,7 @@ export interface PlannedScenario {
   description: string;
   image: string | null;
   reuseImage: boolean;
-  /** Image size to create, MiB (nvdimm: the pmem size; memmap: RAM + pmem). */
+  /** Image size to create, MiB (nvdimm, virtio: the pmem size; memmap: RAM + pmem). */
   imageMiB: number;
   boots: PlannedBoot[];
 }
@@ -76,7 +76,7 @@ export const bootName = (scenario: string, b: ScenarioBoot) => `${scenario}:boot
 
 function pmemSpec(p: ScenarioBoot['pmem'], image: string): PmemSpec | null {
   if (!p) return null;
-  return p.kind === 'nvdimm' ? { kind: 'nvdimm', file: image, sizeMiB: p.sizeMiB, node: p.node, share: p.share } : { kind: 'memmap', file: image, sizeMiB: p.sizeMiB, share: p.share };
+  return p.kind === 'nvdimm' ? { kind: 'nvdimm', file: image, sizeMiB: p.sizeMiB, node: p.node, share: p.share } : { kind: p.kind, file: image, sizeMiB: p.sizeMiB, share: p.share };
 }
 
 export function planSelftest(i: SelftestInput): SelftestPlan {

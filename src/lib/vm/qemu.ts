@@ -7,7 +7,13 @@
  *   QEMU process), on its own memory-only NUMA node (node 1, no CPUs) or on node 0 with
  *   the RAM and the CPUs;
  * - memmap: the legacy `memmap=SIZE!START` pmem carved out of guest RAM, with the whole
- *   RAM backed by a shared file so that the carved range persists.
+ *   RAM backed by a shared file so that the carved range persists;
+ * - virtio: a virtio-pmem-pci device backed by the file as the NVDIMM is (the guest sees
+ *   an nvdimm region with an asynchronous flush), without NUMA options: one guest node.
+ *
+ * NVDIMM and virtio-pmem are memory devices, placed in QEMU's device memory area above
+ * the RAM: both get the same `-m RAM,slots=2,maxmem=RAM+2*SIZE` (maxmem must cover RAM
+ * plus the device; the second SIZE is headroom for the area's alignment).
  *
  * `panic=-1` plus `-no-reboot` makes QEMU exit when the guest panics.
  */
@@ -15,7 +21,8 @@ import type { Accel } from './accel.js';
 
 export type PmemSpec =
   | { kind: 'nvdimm'; file: string; sizeMiB: number; node: 'own' | 0; share: boolean }
-  | { kind: 'memmap'; file: string; sizeMiB: number; share: boolean };
+  | { kind: 'memmap'; file: string; sizeMiB: number; share: boolean }
+  | { kind: 'virtio'; file: string; sizeMiB: number; share: boolean };
 
 export interface VmSpec {
   qemu?: string;
@@ -81,15 +88,20 @@ function memoryArgs(s: VmSpec): string[] {
       '-object', `memory-backend-file,id=ram0,share=${share},mem-path=${qemuValue(p.file)},size=${total}M`,
     ];
   }
+  const backing = (id: string) => `memory-backend-file,id=${id},share=${share},mem-path=${qemuValue(p.file)},size=${p.sizeMiB}M`;
+  const m = `${s.memMiB}M,slots=2,maxmem=${s.memMiB + 2 * p.sizeMiB}M`;
+  if (p.kind === 'virtio') {
+    return ['-machine', 'pc', '-m', m, '-object', backing('vpmem0'), '-device', 'virtio-pmem-pci,memdev=vpmem0,id=vpmem0'];
+  }
   const args = [
     '-machine', 'pc,nvdimm=on',
-    '-m', `${s.memMiB}M,slots=2,maxmem=${s.memMiB + 2 * p.sizeMiB}M`,
+    '-m', m,
     '-object', `memory-backend-ram,id=ram0,size=${s.memMiB}M`,
     '-numa', `node,nodeid=0,cpus=${cpus},memdev=ram0`,
   ];
   if (p.node === 'own') args.push('-numa', 'node,nodeid=1');
   args.push(
-    '-object', `memory-backend-file,id=nvmem0,share=${share},mem-path=${qemuValue(p.file)},size=${p.sizeMiB}M`,
+    '-object', backing('nvmem0'),
     '-device', `nvdimm,id=nvdimm0,memdev=nvmem0,node=${p.node === 'own' ? 1 : 0}`,
   );
   return args;

@@ -32,6 +32,21 @@ describe('parseScenario', () => {
   });
 
   it.each([
+    // [pmem of the scenario, pmem of the boot, what the boot gets]
+    [{ kind: 'virtio', sizeMiB: 256 }, undefined, { kind: 'virtio', sizeMiB: 256, share: true }],
+    [{ kind: 'virtio', sizeMiB: 128, share: false }, undefined, { kind: 'virtio', sizeMiB: 128, share: false }],
+    [{ kind: 'virtio' }, undefined, { kind: 'virtio', sizeMiB: 1024, share: true }],
+    [{ kind: 'virtio', sizeMiB: 256 }, { sizeMiB: 512 }, { kind: 'virtio', sizeMiB: 512, share: true }],
+    [{ kind: 'virtio', sizeMiB: 256 }, { kind: 'nvdimm' }, { kind: 'nvdimm', sizeMiB: 256, node: 'own', share: true }],
+    [{ kind: 'nvdimm', sizeMiB: 512, node: 0 }, { kind: 'virtio' }, { kind: 'virtio', sizeMiB: 512, share: true }],
+    [{ kind: 'memmap', sizeMiB: 256 }, { kind: 'virtio', share: false }, { kind: 'virtio', sizeMiB: 256, share: false }],
+    [{ kind: 'virtio', sizeMiB: 256 }, null, null],
+  ])('pmem %j, boot pmem %j: the boot gets %j', (pmem, bootPmem, want) => {
+    const s = parseScenario('x', { pmem, boots: [{ script: 'a.sh', ...(bootPmem === undefined ? {} : { pmem: bootPmem }) }] }, files);
+    expect(s.boots[0].pmem).toEqual(want);
+  });
+
+  it.each([
     [{ boots: [] }, /boots: a non-empty list/],
     [{ boots: [{ script: 'missing.sh' }] }, /missing\.sh is not in the scenario directory/],
     [{ boots: [{ script: '../x.sh' }] }, /a file name ending in \.sh/],
@@ -39,6 +54,18 @@ describe('parseScenario', () => {
     [{ pmem: { sizeMiB: 1000 }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128/],
     [{ pmem: { node: 2 }, boots: [{ script: 'a.sh' }] }, /pmem\.node: "own"/],
     [{ pmem: { kind: 'memmap', node: 0 }, boots: [{ script: 'a.sh' }] }, /only for nvdimm/],
+    [{ pmem: { kind: 'pmem' }, boots: [{ script: 'a.sh' }] }, /pmem\.kind: "nvdimm", "memmap" or "virtio" \(got "pmem"\)/],
+    [{ pmem: { kind: 'virtio-pmem' }, boots: [{ script: 'a.sh' }] }, /pmem\.kind: "nvdimm", "memmap" or "virtio" \(got "virtio-pmem"\)/],
+    [{ boots: [{ script: 'a.sh', pmem: { kind: 7 } }] }, /boots\[0\]\.pmem\.kind: "nvdimm", "memmap" or "virtio" \(got 7\)/],
+    [{ pmem: { kind: 'virtio', sizeMiB: 100 }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128 \(got 100\)/],
+    [{ pmem: { kind: 'virtio', sizeMiB: 0 }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128 \(got 0\)/],
+    [{ pmem: { kind: 'virtio', sizeMiB: '256' }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128 \(got "256"\)/],
+    [{ pmem: { kind: 'virtio', sizeMiB: 256.5 }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128 \(got 256\.5\)/],
+    [{ pmem: { kind: 'virtio', sizeMiB: 256 }, boots: [{ script: 'a.sh', pmem: { sizeMiB: 200 } }] }, /boots\[0\]\.pmem\.sizeMiB: a multiple of 128 \(got 200\)/],
+    [{ pmem: { kind: 'virtio', node: 'own' }, boots: [{ script: 'a.sh' }] }, /pmem\.node: only for nvdimm \(virtio pmem has no NUMA node of its own\)/],
+    [{ pmem: { kind: 'virtio' }, boots: [{ script: 'a.sh', pmem: { node: 0 } }] }, /boots\[0\]\.pmem\.node: only for nvdimm/],
+    [{ pmem: { kind: 'virtio', share: 'on' }, boots: [{ script: 'a.sh' }] }, /pmem\.share: true or false/],
+    [{ pmem: { kind: 'virtio', slots: 2 }, boots: [{ script: 'a.sh' }] }, /pmem: unknown key "slots"/],
     [{ boots: [{ script: 'a.sh', append: ['a b'] }] }, /without blanks/],
     [{ bootz: [], boots: [{ script: 'a.sh' }] }, /unknown key "bootz"/],
     [{ kselftests: ['a b'], boots: [{ script: 'a.sh' }] }, /kselftests: a list of kselftest TARGETS/],

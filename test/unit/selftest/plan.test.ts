@@ -25,6 +25,54 @@ describe('planSelftest', () => {
     expect(b2.timeoutMs).toBe(100_000);
   });
 
+  // A multi-boot virtio-pmem scenario: one image (the device's size, as for nvdimm) kept
+  // across the boots, share honoured per boot, and the exact QEMU line of the dry run.
+  const virtio = parseScenario('vp', {
+    memMiB: 1024, cpus: 1, pmem: { kind: 'virtio', sizeMiB: 256 },
+    boots: [{ script: 'a.sh', timeoutSec: 30 }, { script: 'b.sh', timeoutSec: 30, pmem: { share: false } }, { script: 'a.sh', timeoutSec: 30, pmem: { kind: 'nvdimm' } }],
+  }, ['a.sh', 'b.sh']);
+  const vpInput = input({ scenarios: [{ scenario: virtio, dir: '/repo/ci/scenarios/vp' }] });
+  const vpLine = (boot: number, share: 'on' | 'off', script: string) =>
+    'qemu-system-x86_64 -accel tcg -cpu max -machine pc -m 1024M,slots=2,maxmem=1536M ' +
+    `-object memory-backend-file,id=vpmem0,share=${share},mem-path=/cache/vm/run1/vp.img,size=256M -device virtio-pmem-pci,memdev=vpmem0,id=vpmem0 ` +
+    "-smp 1 -kernel /build/arch/x86/boot/bzImage -initrd '$INITRAMFS' " +
+    `-append 'console=ttyS0,115200 panic=-1 oops=panic printk.time=1 rdinit=/init kseries.out=ttyS1 kseries.script=/kseries/scenarios/vp/${script} kseries.name=vp:boot${boot}' ` +
+    '-nodefaults -nographic -no-reboot ' +
+    `-chardev file,id=con0,path=/res/vp/boot${boot}/console.log -serial chardev:con0 -chardev file,id=out0,path=/res/vp/boot${boot}/output.log -serial chardev:out0`;
+
+  it.each([
+    // [scenario pmem, imageMiB]: the image is the device for nvdimm and virtio, RAM + pmem for memmap
+    [{ kind: 'virtio', sizeMiB: 256 }, 256],
+    [{ kind: 'nvdimm', sizeMiB: 256 }, 256],
+    [{ kind: 'memmap', sizeMiB: 256 }, 1280],
+    [null, 0],
+  ])('pmem %j: a backing file of %i MiB', (pmem, imageMiB) => {
+    const sc = parseScenario('vp', { memMiB: 1024, pmem, boots: [{ script: 'a.sh' }] }, ['a.sh']);
+    const p = planSelftest(input({ scenarios: [{ scenario: sc, dir: '/d' }] }));
+    expect(p.scenarios[0]).toMatchObject({ image: pmem ? '/cache/vm/run1/vp.img' : null, imageMiB });
+  });
+
+  it('virtio-pmem: every boot on the scenario\'s one image, share honoured, a boot may switch kind', () => {
+    const p = planSelftest(vpInput);
+    expect(p.scenarios[0]).toMatchObject({ image: '/cache/vm/run1/vp.img', imageMiB: 256 });
+    expect(p.scenarios[0].boots.map((b) => b.vm.pmem)).toEqual([
+      { kind: 'virtio', file: '/cache/vm/run1/vp.img', sizeMiB: 256, share: true },
+      { kind: 'virtio', file: '/cache/vm/run1/vp.img', sizeMiB: 256, share: false },
+      { kind: 'nvdimm', file: '/cache/vm/run1/vp.img', sizeMiB: 256, node: 'own', share: true },
+    ]);
+  });
+
+  it('virtio-pmem: the dry run prints the exact, reproducible QEMU line', () => {
+    const c = planCommands(planSelftest(vpInput));
+    expect(c.boots.slice(0, 2)).toEqual([
+      { name: 'vp:boot1', timeoutSec: 90, command: vpLine(1, 'on', 'a.sh') },
+      { name: 'vp:boot2', timeoutSec: 90, command: vpLine(2, 'off', 'b.sh') },
+    ]);
+    expect(c.boots[2].command).toMatch(/ -machine pc,nvdimm=on .* -device nvdimm,id=nvdimm0,memdev=nvmem0,node=1 /);
+    const text = renderPlan(planSelftest(vpInput));
+    expect(text).toContain(`# scenario vp: backing file /cache/vm/run1/vp.img (256 MiB, sparse, fresh)\n# vp:boot1 (deadline 90 s)\n${vpLine(1, 'on', 'a.sh')}\n`);
+  });
+
   it('--timeout overrides every boot', () => {
     expect(planSelftest(input({ timeoutSec: 10 })).scenarios[0].boots.map((b) => b.timeoutMs)).toEqual([70_000, 70_000]);
   });

@@ -32,6 +32,25 @@ describe('kseries selftest (CLI)', () => {
     expect(j.result.plan.scenarios[0].image).toContain(join(env.paths.cache, 'vm'));
   });
 
+  it('--dry-run prints the QEMU line of a virtio-pmem scenario: the image as its memory backend, maxmem for the device', () => {
+    const dir = join(env.root, 'scenarios', 'vp');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'scenario.json'), JSON.stringify({ pmem: { kind: 'virtio', sizeMiB: 256, share: false }, memMiB: 1024, boots: [{ script: 'a.sh' }, { script: 'a.sh' }] }));
+    writeFileSync(join(dir, 'a.sh'), '#!/bin/sh\n');
+    const r = runCli(['selftest', '--tree', 'k', '--build-dir', build, '--scenario', dir, '--dry-run', '--results', join(env.root, 'res')]);
+    expect(r.code).toBe(0);
+    const image = r.stdout.match(/^# scenario vp: backing file (\S+\/vp\.img) \(256 MiB, sparse, fresh\)$/m)?.[1];
+    expect(image).toContain(join(env.paths.cache, 'vm'));
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('qemu-system-x86_64 '));
+    expect(lines).toHaveLength(2);
+    for (const l of lines) {
+      expect(l).toContain(
+        ` -machine pc -m 1024M,slots=2,maxmem=1536M -object memory-backend-file,id=vpmem0,share=off,mem-path=${image},size=256M -device virtio-pmem-pci,memdev=vpmem0,id=vpmem0 -smp 2 `,
+      );
+      expect(l).not.toMatch(/-numa|nvdimm/);
+    }
+  });
+
   it('builds the kselftest targets a scenario declares', () => {
     // ci/scenarios/kmem-persist-suite/scenario.json declares "kselftests": ["dax"]
     const declared = JSON.parse(readFileSync(join(ROOT, 'ci', 'scenarios', 'kmem-persist-suite', 'scenario.json'), 'utf8')).kselftests;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-import { kernelCommandLine, qemuArgv, validateVmSpec, type VmSpec } from '../../../src/lib/vm/qemu.js';
+import { kernelCommandLine, qemuArgv, validateVmSpec, type PmemSpec, type VmSpec } from '../../../src/lib/vm/qemu.js';
 
 const base: VmSpec = {
   kernel: '/k/bzImage',
@@ -44,6 +44,54 @@ describe('qemuArgv', () => {
     expect(args).not.toContain('-numa');
   });
 
+  // The whole argv, per pmem kind: the nvdimm and memmap lines are the ones kseries used
+  // before virtio-pmem was added, unchanged.
+  const argv = (memory: string[], memmap = '') => [
+    '-accel', 'tcg', '-cpu', 'max',
+    ...memory,
+    '-smp', '2',
+    '-kernel', '/k/bzImage',
+    '-initrd', '/i/initramfs.cpio.gz',
+    '-append', `console=ttyS0,115200 panic=-1 oops=panic printk.time=1 rdinit=/init kseries.out=ttyS1 ${memmap}kseries.script=/kseries/scenarios/a/b.sh`,
+    '-nodefaults', '-nographic', '-no-reboot',
+    '-chardev', 'file,id=con0,path=/r/console.log', '-serial', 'chardev:con0',
+    '-chardev', 'file,id=out0,path=/r/output.log', '-serial', 'chardev:out0',
+  ];
+  it.each([
+    ['nvdimm on its own node', { kind: 'nvdimm', file: '/vm/a.img', sizeMiB: 1024, node: 'own', share: true }, argv([
+      '-machine', 'pc,nvdimm=on', '-m', '2048M,slots=2,maxmem=4096M',
+      '-object', 'memory-backend-ram,id=ram0,size=2048M', '-numa', 'node,nodeid=0,cpus=0-1,memdev=ram0', '-numa', 'node,nodeid=1',
+      '-object', 'memory-backend-file,id=nvmem0,share=on,mem-path=/vm/a.img,size=1024M', '-device', 'nvdimm,id=nvdimm0,memdev=nvmem0,node=1',
+    ])],
+    ['nvdimm on node 0, private', { kind: 'nvdimm', file: '/vm/a.img', sizeMiB: 512, node: 0, share: false }, argv([
+      '-machine', 'pc,nvdimm=on', '-m', '2048M,slots=2,maxmem=3072M',
+      '-object', 'memory-backend-ram,id=ram0,size=2048M', '-numa', 'node,nodeid=0,cpus=0-1,memdev=ram0',
+      '-object', 'memory-backend-file,id=nvmem0,share=off,mem-path=/vm/a.img,size=512M', '-device', 'nvdimm,id=nvdimm0,memdev=nvmem0,node=0',
+    ])],
+    ['memmap', { kind: 'memmap', file: '/vm/a.img', sizeMiB: 512, share: true }, argv([
+      '-machine', 'pc,memory-backend=ram0', '-m', '2560M',
+      '-object', 'memory-backend-file,id=ram0,share=on,mem-path=/vm/a.img,size=2560M',
+    ], 'memmap=512M!2048M ')],
+    ['virtio-pmem', { kind: 'virtio', file: '/vm/a.img', sizeMiB: 256, share: true }, argv([
+      '-machine', 'pc', '-m', '2048M,slots=2,maxmem=2560M',
+      '-object', 'memory-backend-file,id=vpmem0,share=on,mem-path=/vm/a.img,size=256M', '-device', 'virtio-pmem-pci,memdev=vpmem0,id=vpmem0',
+    ])],
+    ['virtio-pmem, private, a comma in the path', { kind: 'virtio', file: '/vm/a,b.img', sizeMiB: 1024, share: false }, argv([
+      '-machine', 'pc', '-m', '2048M,slots=2,maxmem=4096M',
+      '-object', 'memory-backend-file,id=vpmem0,share=off,mem-path=/vm/a,,b.img,size=1024M', '-device', 'virtio-pmem-pci,memdev=vpmem0,id=vpmem0',
+    ])],
+  ] as Array<[string, PmemSpec, string[]]>)('the exact argv: %s', (_what, pmem, want) => {
+    expect(qemuArgv({ ...base, pmem })).toEqual({ cmd: 'qemu-system-x86_64', args: want });
+  });
+
+  it('virtio-pmem: no NUMA, no NVDIMM, nothing on the kernel command line', () => {
+    const s: VmSpec = { ...base, pmem: { kind: 'virtio', file: '/i.img', sizeMiB: 256, share: true } };
+    const { args } = qemuArgv(s);
+    expect(args).not.toContain('-numa');
+    expect(args.join(' ')).not.toMatch(/nvdimm/);
+    expect(kernelCommandLine(s)).toBe(kernelCommandLine({ ...base, pmem: null }));
+  });
+
   it.each([
     ['kvm', ['-accel', 'kvm', '-cpu', 'host']],
     ['tcg', ['-accel', 'tcg', '-cpu', 'max']],
@@ -75,6 +123,8 @@ describe('qemuArgv', () => {
     [{ memMiB: 64 }, /memMiB/],
     [{ cpus: 0 }, /cpus/],
     [{ pmem: { kind: 'nvdimm', file: 'x', sizeMiB: 100, node: 'own', share: true } }, /multiple of 128/],
+    [{ pmem: { kind: 'virtio', file: 'x', sizeMiB: 100, share: true } }, /multiple of 128/],
+    [{ pmem: { kind: 'virtio', file: 'x', sizeMiB: 0, share: true } }, /multiple of 128/],
     [{ memMiB: 2048, pmem: { kind: 'memmap', file: 'x', sizeMiB: 2048, share: true } }, /below 3 GiB/],
   ] as Array<[Partial<VmSpec>, RegExp]>)('rejects %j', (patch, re) => {
     expect(validateVmSpec({ ...base, ...patch }).join(' ')).toMatch(re);
