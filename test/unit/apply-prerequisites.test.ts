@@ -138,6 +138,7 @@ describe('apply: prerequisites named in the conflict report', () => {
           commitsNote: null,
         },
       ],
+      shift: null,
     });
     const out = renderApplyReport(r);
     expect(out).toContain(`        ${LACKING}:\n          base    13 | \t\t/* range was never added during probe */\n          base    14 | \t\tif (!data->res[i]) {\n`);
@@ -170,6 +171,33 @@ describe('apply: prerequisites named in the conflict report', () => {
     const r = await applyOn(repo, h.patches);
     const [hunk] = failing(r);
     expect(hunk.context!.differences[0]).toMatchObject({ kind: 'lacking', commits: [] });
-    expect(hunk.context!.differences[0].commitsNote).toMatch(/^no commit named: the tree does not have the series' base-commit [0-9a-f]{12}, so there is no range of history to search$/);
+    expect(hunk.context!.differences[0].commitsNote).toMatch(
+      /^no commit named: the tree has neither the series' base-commit [0-9a-f]{12} nor a version tag the series file names, so there is no range of history to search$/,
+    );
+  });
+
+  it("a tree with history but without the series' base-commit: the version tag the series file names ends the range", async () => {
+    // the series made on an import of v6.1.12 (one commit, as kseries imports a tarball) and exported by kseries:
+    // its base-commit is unknown to the stable-like repository, its series file names v6.1.12
+    const h = makeHistory(env.root);
+    const imp = join(env.root, 'import-6.1.12');
+    mkdirSync(imp, { recursive: true });
+    gitSync(imp, ['init', '-q', '-b', 'main']);
+    kernelAt(imp, 12, AFTER);
+    commit(imp, 'Linux 6.1.12 (imported)');
+    gitSync(imp, ['tag', 'v6.1.12']);
+    const dir = join(env.root, 'exported', 'v6.1');
+    mkdirSync(dir, { recursive: true });
+    gitSync(imp, ['fetch', '-q', h.repo, 'topic']);
+    gitSync(imp, ['checkout', '-q', '-b', 'topic']);
+    gitSync(imp, ['cherry-pick', 'FETCH_HEAD']);
+    gitSync(imp, ['format-patch', '-q', '--base=v6.1.12', '-o', dir, 'v6.1.12..topic']);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.patch'));
+    writeFileSync(join(dir, 'series'), `# v6.1: carried by kseries from v6.1 (k61, v6.1.12)\n# base-commit: ${gitSync(imp, ['rev-parse', 'v6.1.12']).trim()}\n${files.join('\n')}\n`);
+    const r = await applyOn(h.repo, join(env.root, 'exported'), 'v6.1.10');
+    expect(r.status).toBe('conflict');
+    expect(r.base.ladder[0]).toMatchObject({ step: 'base-commit', result: 'unavailable' });
+    const [hunk] = failing(r);
+    expect(hunk.context!.differences[0]).toMatchObject({ kind: 'lacking', commits: [{ commit: h.fix, subject: FIX_SUBJECT, in: 'base' }], commitsNote: null });
   });
 });

@@ -156,6 +156,8 @@ describe('apply: conflicts', () => {
               commitsNote: null,
             },
           ],
+          // the file's only hunk: no hunks around it to measure a shift by
+          shift: null,
         },
       },
     ]);

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAmOutput } from '../../src/lib/apply/am-output.js';
-import { aloneHeader, placeHunk } from '../../src/lib/apply/hunk-check.js';
+import { aloneHeader, placeHunk, shiftAround } from '../../src/lib/apply/hunk-check.js';
 import { parseDiff } from '../../src/lib/series/diff.js';
 
 const DIR = new URL('../fixtures/hunk-check', import.meta.url).pathname;
@@ -77,5 +77,24 @@ describe('placeHunk over recorded git apply -v output', () => {
   it('a hunk without preimage lines applies wherever git put it', () => {
     expect(placeHunk({ oldStart: 0, oldLines: 0 }, '@@ -0,0 +1,48 @@', { exitCode: 0, hunkOffsets: [] })).toEqual(applies);
     expect(placeHunk({ oldStart: 0, oldLines: 0 }, '@@ -0,0 +1,48 @@', { exitCode: 1, hunkOffsets: [] })).toEqual({ status: 'fails' });
+  });
+});
+
+describe('shiftAround', () => {
+  type H = Parameters<typeof shiftAround>[0][number];
+  const ok = (oldStart: number, oldLines: number): H => ({ oldStart, oldLines, status: 'applies' });
+  const off = (oldStart: number, oldLines: number, offset: number): H => ({ oldStart, oldLines, status: 'offset', offset });
+  const fails = (oldStart: number, oldLines: number): H => ({ oldStart, oldLines, status: 'fails' });
+  // patch 2's kmem.c hunks on 6.1.170: -178,12 applies, -199,7 fails, -213,6 and -231,6 at offset -6
+  const kmem = [ok(178, 12), fails(199, 7), off(213, 6, -6), off(231, 6, -6)];
+  it.each<[string, H[], number, ReturnType<typeof shiftAround>]>([
+    ['kmem.c on 6.1.170: 6 lines fewer between base lines 190 and 212', kmem, 1, { fromLine: 190, toLine: 212, lines: -6 }],
+    ['lines added: 4 more', [off(10, 5, 2), fails(30, 6), off(50, 6, 6)], 1, { fromLine: 15, toLine: 49, lines: 4 }],
+    ['the nearest placed hunks count, failing ones are passed over', [ok(10, 5), fails(20, 5), fails(30, 6), off(50, 6, -1)], 2, { fromLine: 15, toLine: 49, lines: -1 }],
+    ['both moved alike', [off(10, 5, 3), fails(20, 5), off(50, 6, 3)], 1, null],
+    ['no hunk before it', [fails(10, 5), off(50, 6, 3)], 0, null],
+    ['no hunk after it', [ok(10, 5), fails(50, 6)], 1, null],
+  ])('%s', (_name, hunks, k, want) => {
+    expect(shiftAround(hunks, k)).toEqual(want);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { decodeHeaderValue, parsePerson, splitMbox } from '../../src/lib/series/mail.js';
 import { parsePatchFile, parsePatchText, parseTrailers, parseDiffstat } from '../../src/lib/series/patch-file.js';
 import { parseDiff, singleHunkPatch } from '../../src/lib/series/diff.js';
-import { parseSeriesFile, renderSeriesFile } from '../../src/lib/series/series-file.js';
+import { carriedOntoTag, parseSeriesFile, renderSeriesFile } from '../../src/lib/series/series-file.js';
 import { parseSubject, subjectPrefixOf } from '../../src/lib/series/subject.js';
 
 const DIR = join(new URL('../fixtures/am-output/patches', import.meta.url).pathname);
@@ -195,5 +195,14 @@ describe('parseSeriesFile', () => {
   });
   it('renders a series file', () => {
     expect(renderSeriesFile(['a', 'b'], 'made by kseries')).toBe('# made by kseries\na\nb\n');
+  });
+  it.each<[string, string, string | null]>([
+    ['as kseries export writes it (patches/v6.1/series)', '# v6.1: carried by kseries from v6.1 (k61, v6.1.192)\n# base-commit: 27028ef9c78bc842a15e0ca04c7bf1770ed2fded\n0001-a.patch\n', 'v6.1.192'],
+    ['a tag of a release candidate line', '# v6.12: carried by kseries from v6.1 (k612, v6.12)\n', 'v6.12'],
+    ['a ref that is no version tag names nothing', '# v6.12: carried by kseries from v6.1 (k612, HEAD)\n', null],
+    ['not in a comment', 'carried by kseries from v6.1 (k61, v6.1.192)\n', null],
+    ['no such comment', '# DAX KMEM persistence, for v6.1\n0001-a.patch\n', null],
+  ])('the version tag a series was carried onto: %s', (_name, text, want) => {
+    expect(carriedOntoTag(text)).toBe(want);
   });
 });

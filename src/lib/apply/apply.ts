@@ -37,6 +37,13 @@ async function kernelAt(repo: Git, commit: string): Promise<KernelVersion | null
   return r.exitCode === 0 ? parseKernelMakefile(r.stdout) : null;
 }
 
+/** The series' recorded version tag in the tree, when the tree lacks the base-commit itself. */
+async function baseTagIn(repo: Git, tag: string | null, resolvedBase: string | null): Promise<{ name: string; commit: string } | null> {
+  if (resolvedBase || !tag) return null;
+  const commit = await repo.resolve(`refs/tags/${tag}`);
+  return commit ? { name: tag, commit } : null;
+}
+
 export async function gatherFacts(paths: StatePaths, tree: TreeRecord, opts: ApplyOptions): Promise<ApplyFacts> {
   const repo = new Git(tree.repo);
   if (!existsSync(tree.repo) || !(await repo.isRepo())) throw usageError(`tree ${tree.name}: ${tree.repo} is not a git repository any more`, `Re-register it: kseries tree remove ${tree.name}; kseries tree add ...`);
@@ -66,7 +73,7 @@ export async function gatherFacts(paths: StatePaths, tree: TreeRecord, opts: App
     series,
     choice,
     target: { ref, commit, kernel: kernelString, explicit: !!opts.ref },
-    seriesBase: { id: series.baseCommit, resolved, changedFiles },
+    seriesBase: { id: series.baseCommit, resolved, changedFiles, tag: await baseTagIn(repo, series.baseTag ?? null, resolved) },
     worktree,
     branch,
     existing: {

@@ -13,7 +13,7 @@ import { singleHunkPatch } from '../series/diff.js';
 import type { PatchFile } from '../series/patch-file.js';
 import { parseGitApplyLines, type AmOutput } from './am-output.js';
 import { parseConflictMarkers } from './conflict-markers.js';
-import { aloneHeader, placeHunk } from './hunk-check.js';
+import { aloneHeader, placeHunk, shiftAround } from './hunk-check.js';
 import { explainFailingHunk, noHistoryReason, type HistoryRange } from './prerequisites.js';
 import { C_LOCALE } from './git-args.js';
 import type { ConflictFile, ConflictReport, HunkCheck } from './report.js';
@@ -108,7 +108,7 @@ export async function diagnoseConflict(
       const baseFile = pre ? await blobLines(wt, pre) : null;
       const paths = [...new Set([srcPath, f.path])];
       for (const [k, h] of f.hunks.entries()) {
-        if (hunks[k].status === 'fails') hunks[k].context = await explainFailingHunk(wt, history, await noHistory, paths, h, baseFile, targetFile);
+        if (hunks[k].status === 'fails') hunks[k].context = { ...(await explainFailingHunk(wt, history, await noHistory, paths, h, baseFile, targetFile)), shift: shiftAround(hunks, k) };
       }
     }
     const conflictLine = am.conflicts.find((c) => c.path === f.path || c.path === srcPath);

@@ -188,7 +188,7 @@ async function runPatches(rec: ApplyRecord, steps: AmStep[], opts: ExecOptions, 
         continue;
       }
       const gitOutput = [am.stdout.trimEnd(), am.stderr.trimEnd()].filter(Boolean).join('\n');
-      const history = { target: r.base.commit, seriesBaseId: r.series.baseCommit, seriesBase: rec.seriesBase ?? null, newerLine: targetOnNewerLine(r.target.kernel, r.series.base) };
+      const history = { target: r.base.commit, seriesBaseId: r.series.baseCommit, seriesBase: rec.seriesBase ?? null, seriesBaseTag: rec.seriesBaseTag ?? null, newerLine: targetOnNewerLine(r.target.kernel, r.series.base) };
       r.conflict = await diagnoseConflict(wt, { index: p.index, file: p.file, patch }, out, gitOutput, index, history);
     } finally {
       index.dispose();
@@ -236,7 +236,8 @@ export async function executePlan(plan: ApplyPlan, paths: StatePaths, opts: Exec
     durationMs: 0,
   };
   const upstreamSince = await upstreamBase(repo, f.seriesBase.resolved, plan.baseCommit);
-  const rec: ApplyRecord = { version: 1, report, patches, upstreamSince, seriesBase: f.seriesBase.resolved };
+  const byTag = !f.seriesBase.resolved && f.seriesBase.tag ? f.seriesBase.tag : null;
+  const rec: ApplyRecord = { version: 1, report, patches, upstreamSince, seriesBase: f.seriesBase.resolved ?? byTag?.commit ?? null, seriesBaseTag: byTag?.name ?? null };
 
   if (plan.mode === 'noop') {
     const prev = f.existing.record!.report;

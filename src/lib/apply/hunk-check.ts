@@ -55,3 +55,20 @@ export function placeHunk(
   const offset = found - h.oldStart;
   return offset === 0 ? { status: 'applies' } : { status: 'offset', appliesAt: found, offset };
 }
+
+/**
+ * How far apart the hunks around hunk K (the nearest placed one before it and after it) apply
+ * compared with the base: between base lines FROM_LINE and TO_LINE the target has LINES more
+ * lines (fewer when negative). Null when a side has no placed hunk or both moved alike.
+ */
+export function shiftAround(
+  hunks: Array<Pick<HunkCheck, 'oldStart' | 'oldLines' | 'status' | 'offset'>>,
+  k: number,
+): { fromLine: number; toLine: number; lines: number } | null {
+  const placed = (h: (typeof hunks)[number]) => h.status === 'applies' || h.status === 'offset';
+  const prev = hunks.slice(0, k).filter(placed).pop();
+  const next = hunks.slice(k + 1).find(placed);
+  if (!prev || !next) return null;
+  const lines = (next.offset ?? 0) - (prev.offset ?? 0);
+  return lines ? { fromLine: prev.oldStart + prev.oldLines, toLine: next.oldStart - 1, lines } : null;
+}

@@ -20,8 +20,10 @@ export interface ApplyFacts {
   /**
    * The series' base-commit, resolved in the tree's repository (null when absent there), and
    * which of the files the series touches differ between it and the target (null: unknown).
+   * tag: when the tree lacks the base-commit, the version tag the series file says the series
+   * was made on, resolved in the tree (for naming prerequisites: the history up to it).
    */
-  seriesBase: { id: string | null; resolved: string | null; changedFiles: string[] | null };
+  seriesBase: { id: string | null; resolved: string | null; changedFiles: string[] | null; tag?: { name: string; commit: string } | null };
   worktree: string;
   branch: string;
   existing: {

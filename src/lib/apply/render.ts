@@ -23,7 +23,11 @@ function renderHunkContext(c: HunkContext, preimage: string | null, said: Set<st
     if (!said.has(note)) out.push(`          ${note}`);
     said.add(note);
   };
-  if (c.targetAt === null) return ['        its lines were not found in the target: the code around it changed too much to compare'];
+  if (c.shift) {
+    const n = Math.abs(c.shift.lines);
+    out.push(`        the hunks around it apply ${n} line${n === 1 ? '' : 's'} apart: between base lines ${c.shift.fromLine} and ${c.shift.toLine} the target has ${n} line${n === 1 ? '' : 's'} ${c.shift.lines < 0 ? 'fewer' : 'more'} than the series' base`);
+  }
+  if (c.targetAt === null) return [...out, '        its lines were not found in the target: the code around it changed too much to compare'];
   for (const d of c.differences) {
     out.push(`        ${d.explanation}:`);
     for (const l of d.base) out.push(`          base ${String(l.line).padStart(5)} | ${l.text}`);

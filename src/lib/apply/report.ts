@@ -54,6 +54,8 @@ export interface HunkContext {
   /** The target line where the hunk's first line would be; null when its place was not found. */
   targetAt: number | null;
   differences: ContextFinding[];
+  /** The hunks placed around it apply LINES apart from the base: between base lines FROM_LINE and TO_LINE the target has that many more (fewer when negative); null when not known. */
+  shift: { fromLine: number; toLine: number; lines: number } | null;
 }
 
 export interface ContextFinding {

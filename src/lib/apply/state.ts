@@ -27,6 +27,8 @@ export interface ApplyRecord {
   upstreamSince: string | null;
   /** The series' base-commit resolved in the tree's repository (null: absent there), for naming prerequisites on a conflict. */
   seriesBase?: string | null;
+  /** When seriesBase is the commit of the version tag the series file names (the tree lacks the base-commit): that tag. */
+  seriesBaseTag?: string | null;
   /**
    * Intent, written before `git worktree add` (and the removal of an old worktree): the
    * worktree and branch may be half made. --continue recreates them; --abort removes them.

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { parsePatchFile, type PatchFile } from './patch-file.js';
-import { parseSeriesFile, type SeriesEntry, type SeriesFile } from './series-file.js';
+import { carriedOntoTag, parseSeriesFile, type SeriesEntry, type SeriesFile } from './series-file.js';
 
 export const COVER_LETTER = '0000-cover-letter.patch';
 
@@ -35,6 +35,8 @@ export interface LoadedSeries {
   unlisted: string[];
   /** The cover letter's base-commit, else the first one found in a patch. */
   baseCommit: string | null;
+  /** The version tag the series was made on, as kseries export records it in the series file (carriedOntoTag); null when not recorded. */
+  baseTag?: string | null;
   /** sha256 over the series file and every listed file: two loads are the same series iff equal. */
   hash: string;
 }
@@ -75,7 +77,7 @@ export function loadSeries(dirArg: string): LoadedSeries {
     .filter((f) => /\.(patch|diff|mbox|eml)$/.test(f) && !listed.has(f) && f !== cover?.file)
     .sort();
   const baseCommit = cover?.patch.baseCommit ?? patches.find((p) => p.patch.baseCommit)?.patch.baseCommit ?? null;
-  return { base: basename(dir), dir, series, cover, patches, missing, unlisted, baseCommit, hash: h.digest('hex') };
+  return { base: basename(dir), dir, series, cover, patches, missing, unlisted, baseCommit, baseTag: carriedOntoTag(seriesText), hash: h.digest('hex') };
 }
 
 /** Refuses a series that cannot be applied: missing files and malformed patches are usage errors naming the file. */

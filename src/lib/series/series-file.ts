@@ -41,3 +41,14 @@ export function renderSeriesFile(files: string[], comment?: string): string {
   const head = comment ? comment.split('\n').map((l) => `# ${l}`.trimEnd()) : [];
   return `${[...head, ...files].join('\n')}\n`;
 }
+
+/**
+ * The kernel version tag a series was carried onto, as `kseries export` writes it in the
+ * series file ("# v6.1: carried by kseries from v6.1 (k61, v6.1.192)"): "v6.1.192". Only a
+ * version tag counts (a ref like HEAD names nothing outside the tree it came from); null when
+ * there is none.
+ */
+export function carriedOntoTag(text: string): string | null {
+  const m = /^#.*\bcarried by kseries from \S+ \([^,()]+, (v\d+\.\d+(?:\.\d+)?)\)\s*$/m.exec(text);
+  return m ? m[1] : null;
+}
