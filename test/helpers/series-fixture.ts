@@ -6,9 +6,10 @@
  * (conflict), already upstream (upstream, upstream-modified), and another repository
  * without the series' blobs (alien). Test setup only.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gitSync } from './env.js';
+import { recordsOf } from '../../src/lib/apply/state.js';
+import { gitSync, type IsolatedEnv } from './env.js';
 import { kernelMakefile } from './fake-kernel.js';
 
 const lines = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix} line ${i + 1};`);
@@ -147,4 +148,31 @@ export function makeLongSeries(fx: SeriesFixture, root: string, n: number, confl
   writeFileSync(join(dir, 'series'), `${readdirSync(dir).filter((f) => /^\d{4}-.*\.patch$/.test(f) && !f.startsWith('0000')).sort().join('\n')}\n`);
   gitSync(fx.repo, ['checkout', '-q', 'main']);
   return dir;
+}
+
+/**
+ * Every trace of kseries for series v6.1 of tree "k" in the fixture's repository and the
+ * isolated state: kseries refs and worktrees, git's admin dirs and lock files, state dirs,
+ * apply records and, with `lockFiles`, kseries' own lock files. Empty when nothing is left.
+ */
+export function kseriesTraces(fx: SeriesFixture, env: IsolatedEnv, opts: { lockFiles: boolean }): string[] {
+  const out: string[] = [];
+  const refs = gitSync(fx.repo, ['for-each-ref', '--format=%(refname)', 'refs/heads/kseries']).trim();
+  if (refs) out.push(`refs: ${refs}`);
+  const wts = gitSync(fx.repo, ['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree ') && l !== `worktree ${fx.repo}`);
+  if (wts.length) out.push(`worktrees: ${wts.join(', ')}`);
+  const admin = join(fx.repo, '.git', 'worktrees');
+  if (existsSync(admin) && readdirSync(admin).length) out.push(`admin: ${readdirSync(admin).join(', ')}`);
+  if (existsSync(join(fx.repo, '.git', 'refs', 'heads', 'kseries'))) out.push('refs/heads/kseries/ directory');
+  const gitLocks = readdirSync(join(fx.repo, '.git')).filter((f) => f.endsWith('.lock'));
+  if (gitLocks.length) out.push(`git locks: ${gitLocks.join(', ')}`);
+  const locks = join(env.paths.data, 'locks');
+  if (opts.lockFiles && existsSync(locks) && readdirSync(locks).length) out.push(`lock files: ${readdirSync(locks).join(', ')}`);
+  const wtDir = join(env.paths.data, 'worktrees', 'k');
+  if (existsSync(wtDir)) {
+    const ours = readdirSync(wtDir).filter((f) => f.startsWith('v6.1'));
+    if (ours.length) out.push(`state: ${ours.join(', ')}`);
+  }
+  if (recordsOf(env.paths, 'k').length) out.push('records');
+  return out;
 }

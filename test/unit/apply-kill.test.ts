@@ -8,13 +8,12 @@
  * KSERIES_INTERRUPT_RUNS sets the number of kills (default 5, for CI); the documented full
  * run is KSERIES_INTERRUPT_RUNS=200 (README, testing).
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordsOf } from '../../src/lib/apply/state.js';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { KILL_RUNS, killAfter } from '../helpers/kill.js';
 import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
-import { makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
+import { kseriesTraces, makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
 
 const RUNS = KILL_RUNS;
 const PATCHES = 30;
@@ -27,27 +26,7 @@ beforeEach(() => {
 });
 afterEach(() => env.cleanup());
 
-
-/** Every trace of kseries in the tree's repository and state for series v6.1. */
-function traces(): string[] {
-  const out: string[] = [];
-  const refs = gitSync(fx.repo, ['for-each-ref', '--format=%(refname)', 'refs/heads/kseries']).trim();
-  if (refs) out.push(`refs: ${refs}`);
-  const wts = gitSync(fx.repo, ['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree ') && l !== `worktree ${fx.repo}`);
-  if (wts.length) out.push(`worktrees: ${wts.join(', ')}`);
-  const admin = join(fx.repo, '.git', 'worktrees');
-  if (existsSync(admin) && readdirSync(admin).length) out.push(`admin: ${readdirSync(admin).join(', ')}`);
-  if (existsSync(join(fx.repo, '.git', 'refs', 'heads', 'kseries'))) out.push('refs/heads/kseries/ directory');
-  const locks = readdirSync(join(fx.repo, '.git')).filter((f) => f.endsWith('.lock'));
-  if (locks.length) out.push(`locks: ${locks.join(', ')}`);
-  const wtDir = join(env.paths.data, 'worktrees', 'k');
-  if (existsSync(wtDir)) {
-    const ours = readdirSync(wtDir).filter((f) => f.startsWith('v6.1'));
-    if (ours.length) out.push(`state: ${ours.join(', ')}`);
-  }
-  if (recordsOf(env.paths, 'k').length) out.push('records');
-  return out;
-}
+const traces = (): string[] => kseriesTraces(fx, env, { lockFiles: false });
 
 function assertApplied(wt: string): void {
   expect(gitSync(wt, ['rev-list', '--count', 'v6.1.10..HEAD']).trim()).toBe(String(PATCHES));

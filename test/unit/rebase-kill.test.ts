@@ -10,13 +10,12 @@
  * KSERIES_INTERRUPT_RUNS sets the number of kills (default 5, for CI); the documented full
  * run is KSERIES_INTERRUPT_RUNS=200 (README, testing).
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordsOf } from '../../src/lib/apply/state.js';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
 import { KILL_RUNS, killAfter, randomDelay } from '../helpers/kill.js';
-import { makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
+import { kseriesTraces, makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
 
 const PATCHES = 30;
 
@@ -28,28 +27,7 @@ beforeEach(() => {
 });
 afterEach(() => env.cleanup());
 
-/** Every trace of kseries in the tree's repository and state. */
-function traces(): string[] {
-  const out: string[] = [];
-  const refs = gitSync(fx.repo, ['for-each-ref', '--format=%(refname)', 'refs/heads/kseries']).trim();
-  if (refs) out.push(`refs: ${refs}`);
-  const wts = gitSync(fx.repo, ['worktree', 'list', '--porcelain']).split('\n').filter((l) => l.startsWith('worktree ') && l !== `worktree ${fx.repo}`);
-  if (wts.length) out.push(`worktrees: ${wts.join(', ')}`);
-  const admin = join(fx.repo, '.git', 'worktrees');
-  if (existsSync(admin) && readdirSync(admin).length) out.push(`admin: ${readdirSync(admin).join(', ')}`);
-  if (existsSync(join(fx.repo, '.git', 'refs', 'heads', 'kseries'))) out.push('refs/heads/kseries/ directory');
-  const gitLocks = readdirSync(join(fx.repo, '.git')).filter((f) => f.endsWith('.lock'));
-  if (gitLocks.length) out.push(`git locks: ${gitLocks.join(', ')}`);
-  const locks = join(env.paths.data, 'locks');
-  if (existsSync(locks) && readdirSync(locks).length) out.push(`lock files: ${readdirSync(locks).join(', ')}`);
-  const wtDir = join(env.paths.data, 'worktrees', 'k');
-  if (existsSync(wtDir)) {
-    const ours = readdirSync(wtDir).filter((f) => f.startsWith('v6.1'));
-    if (ours.length) out.push(`state: ${ours.join(', ')}`);
-  }
-  if (recordsOf(env.paths, 'k').length) out.push('records');
-  return out;
-}
+const traces = (): string[] => kseriesTraces(fx, env, { lockFiles: true });
 
 function assertRebased(wt: string, why: string): void {
   expect(gitSync(wt, ['merge-base', '--is-ancestor', 'offset', 'HEAD']) === '', why).toBe(true);
