@@ -154,7 +154,11 @@ const r = (what: string, argv: Row['argv'] | string[], code: number, message: Re
   message,
 });
 
-export const ROWS: Row[] = [
+export /** The warnings for in/garbage.config, one per line that is not an assignment, FILE:LINE first. */
+const GARBAGE_WARNINGS =
+  /warning: \/\S+\/in\/garbage\.config:2: not a Kconfig assignment: garbage line\nwarning: \/\S+\/in\/garbage\.config:3: not a Kconfig assignment: no "=VALUE" after CONFIG_FOO .*: CONFIG_FOO\nwarning: \/\S+\/in\/garbage\.config:4: no value after "=" .*: CONFIG_BAR=\nwarning: \/\S+\/in\/garbage\.config:5: unexpected value "yes please" .*: CONFIG_BAZ=yes please\n/;
+
+const ROWS: Row[] = [
   // tree add / list / show / remove
   r('tree show: unknown tree', ['tree', 'show', 'nope'], 2, /unknown tree "nope"/),
   r('tree remove: unknown tree', ['tree', 'remove', 'nope'], 2, /unknown tree "nope"/),
@@ -223,13 +227,25 @@ export const ROWS: Row[] = [
     'kconfig apply: fragment lines that are not assignments',
     (w) => ['kconfig', 'apply', '--tree', 'kcfg', '--fragment', join(w.in, 'garbage.config'), '--dry-run'],
     0,
-    /warning: \/\S+\/in\/garbage\.config:2: not a Kconfig assignment: garbage line\nwarning: \/\S+\/in\/garbage\.config:3: not a Kconfig assignment: CONFIG_FOO\nwarning: \/\S+\/in\/garbage\.config:4: unexpected value "" .*: CONFIG_BAR=\nwarning: \/\S+\/in\/garbage\.config:5: unexpected value "yes please"/,
+    GARBAGE_WARNINGS,
+  ),
+  r(
+    'kconfig apply: fragment lines that are not assignments, --strict',
+    (w) => ['kconfig', 'apply', '--tree', 'kcfg', '--fragment', join(w.in, 'garbage.config'), '--dry-run', '--strict'],
+    1,
+    new RegExp(`${GARBAGE_WARNINGS.source}[\\s\\S]*kseries: --strict: 4 fragment lines are not Kconfig assignments .*; nothing was configured`),
   ),
   r(
     'kconfig generate: fragment lines that are not assignments',
     (w) => ['kconfig', 'generate', '--fragment', join(w.in, 'garbage.config')],
     0,
-    /warning: \/\S+\/in\/garbage\.config:2: not a Kconfig assignment: garbage line\nwarning: \/\S+\/in\/garbage\.config:3: not a Kconfig assignment: CONFIG_FOO\n[\s\S]*CONFIG_DEV_DAX=y/,
+    new RegExp(`${GARBAGE_WARNINGS.source}[\\s\\S]*CONFIG_DEV_DAX=y`),
+  ),
+  r(
+    'kconfig generate: fragment lines that are not assignments, --strict',
+    (w) => ['kconfig', 'generate', '--fragment', join(w.in, 'garbage.config'), '--strict'],
+    1,
+    new RegExp(`${GARBAGE_WARNINGS.source}[\\s\\S]*kseries: --strict: 4 fragment lines are not Kconfig assignments .*; nothing was written`),
   ),
   r('kconfig generate: a directory as --fragment', (w) => ['kconfig', 'generate', '--fragment', join(w.in, 'empty-dir')], 2, /cannot read fragment .*\/in\/empty-dir: EISDIR/),
   r('kconfig generate: --module and --builtin', ['kconfig', 'generate', '--module', '--builtin'], 2, /cannot also be provided/),

@@ -17,7 +17,8 @@ export default class KconfigApply extends KseriesCommand {
       'symbol has the requested value in the final .config. merge_config.sh only warns; kseries exits 1 and says for each ' +
       'dropped symbol why: the unmet terms of its `depends on` (read from the tree\'s Kconfig), the choice it sits in, a ' +
       'select that forces it, or "no such symbol in this tree". Writes kconfig-report.json and kconfig-apply.log into the ' +
-      'build directory. --dry-run prints the commands instead.',
+      'build directory. --dry-run prints the commands instead. A fragment line that is not a Kconfig assignment is a ' +
+      'warning naming FILE:LINE and is left out; with --strict it exits 1 before anything runs.',
   );
   static override examples = [
     '<%= config.bin %> kconfig apply --tree k61',
@@ -52,13 +53,18 @@ export default class KconfigApply extends KseriesCommand {
           title: `Configuring ${flags.tree} (${flags.base}, ${flags.arch})`,
           task: async (_ctx, task) => {
             outcome = await kconfigApply(this.runner, this.state, { ...opts, onStep: (m) => (task.output = m) });
-            task.title = outcome.dryRun ? `Planned ${flags.tree}` : `Configured ${flags.tree}: ${outcome.report!.config}`;
+            task.title = outcome.refused ? `Refused ${flags.tree} (--strict)` : outcome.dryRun ? `Planned ${flags.tree}` : `Configured ${flags.tree}: ${outcome.report!.config}`;
           },
         },
       ],
       { quiet: this.quiet },
     );
     for (const w of outcome.warnings) this.warn2(w);
+    if (outcome.refused) {
+      this.logToStderr(`kseries: ${outcome.refused}; nothing was configured`);
+      this.verdict('fail');
+      return outcome;
+    }
     if (outcome.createdWorktree) note(this.quiet, `created a detached worktree of ${flags.tree} at ${outcome.plan.srcDir}`);
     if (outcome.dryRun) {
       this.out(renderPlan(outcome.plan));

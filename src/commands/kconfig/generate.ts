@@ -12,7 +12,9 @@ export default class KconfigGenerate extends KseriesCommand {
   static override description = withExitCodes(
     'Merges the fragments shipped in kconfig/ (platform, feature, --module, persistence types, debug), the config files ' +
       'of the requested kselftest targets (read from the tree, so --selftests needs --tree) and your own --fragment files, ' +
-      'in that order; a later value wins and every override is reported as a warning. Writes to stdout, or to --output.',
+      'in that order; a later value wins and every override is reported as a warning. Writes to stdout, or to --output. ' +
+      'A fragment line that is not a Kconfig assignment is a warning naming FILE:LINE and is left out; with --strict it ' +
+      'exits 1 and writes nothing.',
   );
   static override examples = [
     '<%= config.bin %> kconfig generate',
@@ -33,6 +35,11 @@ export default class KconfigGenerate extends KseriesCommand {
       onStep: (m) => note(this.quiet, m),
     });
     for (const w of res.warnings) this.warn2(w);
+    if (res.refused) {
+      this.logToStderr(`kseries: ${res.refused}; nothing was written`);
+      this.verdict('fail');
+      return res;
+    }
     if (res.createdWorktree) note(this.quiet, `created a detached worktree at ${res.createdWorktree}`);
     if (flags.output) {
       writeFileSync(flags.output, res.text);

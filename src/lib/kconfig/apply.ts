@@ -8,8 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
-import { withLock } from '../lock/locks.js';
-import { buildDirLock } from '../lock/targets.js';
+import { sharedLock, withLock, type LockTarget } from '../lock/locks.js';
+import { buildDirLock, treeLock } from '../lock/targets.js';
 import type { StatePaths } from '../paths.js';
 import { buildDirFor } from '../workspace.js';
 import { parseConfig } from './config.js';
@@ -19,6 +19,7 @@ import { readKconfig } from './kconfig-reader.js';
 import { classifyNoise, parseKconfigOutput } from './merge-log.js';
 import { parseBase, planApply, type ApplyPlan } from './plan.js';
 import type { KconfigReport } from './report.js';
+import { strictRefusal, type FragmentFinding } from './fragments.js';
 import { buildRequest, type RequestOptions } from './request.js';
 import { srcarchFor, treeFileReader } from './tree-files.js';
 import { verifyConfig } from './verify.js';
@@ -37,12 +38,26 @@ export interface ApplyOutcome {
   report: KconfigReport | null;
   warnings: string[];
   createdWorktree: boolean;
+  /** Fragment lines that are not Kconfig assignments (each is also a warning). */
+  findings: FragmentFinding[];
+  /** With --strict and findings: why nothing ran (exit 1). */
+  refused: string | null;
 }
 
-/** Configures the build directory, holding its lock (a build or another kconfig apply there waits); a dry run takes none. */
+/**
+ * What kconfig apply holds, as `kseries build` does: the tree shared (make reads its Kconfig
+ * and sources: apply, rebase, export and tree remove wait, builds and other configs do not),
+ * then the build directory (a build or another kconfig apply there waits).
+ */
+export const kconfigLocks = (paths: StatePaths, o: Pick<ApplyOptions, 'tree' | 'arch' | 'profile'>): LockTarget[] => [
+  sharedLock(treeLock(paths, o.tree)),
+  buildDirLock(paths, buildDirFor(paths, o.tree, o.arch, o.profile)),
+];
+
+/** Configures the build directory holding kconfigLocks(); a dry run takes none. */
 export async function kconfigApply(runner: Runner, paths: StatePaths, o: ApplyOptions): Promise<ApplyOutcome> {
   if (o.dryRun) return configure(runner, paths, o);
-  return withLock(buildDirLock(paths, buildDirFor(paths, o.tree, o.arch, o.profile)), () => configure(runner, paths, o));
+  return withLock(kconfigLocks(paths, o), () => configure(runner, paths, o));
 }
 
 async function configure(runner: Runner, paths: StatePaths, o: ApplyOptions): Promise<ApplyOutcome> {
@@ -58,7 +73,9 @@ async function configure(runner: Runner, paths: StatePaths, o: ApplyOptions): Pr
   const header = [`Requested by kseries kconfig apply for tree ${tree.name} (Linux ${tree.kernel.string})`, `Layers: ${req.composition.layers.map((l) => l.name).join(', ')}`];
   const plan = planApply({ srcDir, buildDir, arch: o.arch, base, requestedText: renderComposition(req.composition, header) });
   const warnings = [...req.warnings];
-  if (o.dryRun) return { plan, dryRun: true, report: null, warnings, createdWorktree: false };
+  const findings = req.composition.findings;
+  const refused = o.strict ? strictRefusal(findings) : null;
+  if (o.dryRun || refused) return { plan, dryRun: o.dryRun, report: null, warnings, createdWorktree: req.createdWorktree, findings, refused };
 
   const steps = await executePlan(runner, plan, { onStep: o.onStep ? (t) => o.onStep!(t) : undefined });
   o.onStep?.('verifying the final .config');
@@ -100,5 +117,5 @@ async function configure(runner: Runner, paths: StatePaths, o: ApplyOptions): Pr
     generatedAt: new Date().toISOString(),
   };
   writeFileSync(plan.reportPath, `${JSON.stringify({ ...report, warnings }, null, 2)}\n`);
-  return { plan, dryRun: false, report, warnings, createdWorktree: req.createdWorktree };
+  return { plan, dryRun: false, report, warnings, createdWorktree: req.createdWorktree, findings, refused: null };
 }

@@ -24,6 +24,9 @@ export const requestFlags = {
     summary: 'kselftest targets whose own config files to add, comma-separated (memory-hotplug, dax, mm/vm); needs --tree.',
   }),
   fragment: Flags.string({ char: 'f', multiple: true, summary: 'Your own fragment file(s), merged last (a later value wins).' }),
+  strict: Flags.boolean({
+    summary: 'Fail (exit 1) when a fragment line is not a Kconfig assignment, a comment or blank; without it each such line is a warning (FILE:LINE) and is left out.',
+  }),
 };
 
 /** Flags → request options. */
@@ -35,6 +38,7 @@ export const requestOptions = (f: {
   module: boolean;
   selftests?: string[];
   fragment?: string[];
+  strict: boolean;
 }) => ({
   feature: f.feature,
   persist: f.persist ?? [],
@@ -43,4 +47,5 @@ export const requestOptions = (f: {
   module: f.module,
   selftests: f.selftests ?? [],
   fragments: f.fragment ?? [],
+  strict: f.strict,
 });

@@ -5,7 +5,7 @@
  * user's own --fragment files, so that a user can override anything.
  */
 import { formatConfig, mergeConfigs, configLine, withSource, type Config, type ConfigEntry, type Override } from './config.js';
-import type { Catalog, Fragment } from './fragments.js';
+import { findingsOf, formatFinding, type Catalog, type Fragment, type FragmentFinding } from './fragments.js';
 
 export interface ComposeOptions {
   feature: boolean;
@@ -28,6 +28,8 @@ export interface Composition {
   layers: Layer[];
   requested: Config;
   overrides: Override[];
+  /** Lines of the fragments used that are not Kconfig assignments (left out of the request). */
+  findings: FragmentFinding[];
   warnings: string[];
 }
 
@@ -44,8 +46,10 @@ export function moduleLayer(feature: Fragment): Layer {
 export function compose(catalog: Catalog, o: ComposeOptions): Composition {
   const layers: Layer[] = [];
   const warnings: string[] = [];
+  const used: Fragment[] = [];
   /** Layer names are unique: they label where each requested value came from. */
   const layerOf = (f: Fragment): Layer => {
+    used.push(f);
     let name = f.name;
     for (let i = 2; layers.some((l) => l.name === name); i++) name = `${f.name}#${i}`;
     return { name, path: f.path, config: name === f.name ? f.config : withSource(f.config, name) };
@@ -58,16 +62,15 @@ export function compose(catalog: Catalog, o: ComposeOptions): Composition {
   }
   for (const p of o.persist) layers.push(layerOf(catalog.persist[p]));
   if (o.debug) layers.push(layerOf(catalog.debug));
-  for (const f of [...o.selftests, ...o.fragments]) {
-    for (const i of f.issues) warnings.push(`${f.path}:${i.line}: ${i.message}: ${i.text.trim()}`);
-    layers.push(layerOf(f));
-  }
+  for (const f of [...o.selftests, ...o.fragments]) layers.push(layerOf(f));
+  const findings = used.flatMap(findingsOf);
+  warnings.unshift(...findings.map(formatFinding));
   const { config, overrides } = mergeConfigs(...layers.map((l) => l.config));
   for (const ov of overrides) {
     if (ov.to.source === '--module') continue;
     warnings.push(`${configLine(ov.symbol, ov.to.value)} from ${ov.to.source} overrides ${configLine(ov.symbol, ov.from.value)} from ${ov.from.source}`);
   }
-  return { layers, requested: config, overrides, warnings };
+  return { layers, requested: config, overrides, findings, warnings };
 }
 
 /** The merged request as one fragment, grouped by the layer that decided each value. */

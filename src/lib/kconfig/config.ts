@@ -28,7 +28,7 @@ export interface ParseIssue {
 
 export interface Parsed {
   config: Config;
-  /** Lines that are neither assignments, "is not set" lines, comments nor blank. */
+  /** Lines that are neither assignments, "is not set" lines, comments nor blank (left out of config). */
   issues: ParseIssue[];
   /** Symbols assigned more than once within the same text (the later line wins). */
   repeats: Array<{ symbol: string; first: ConfigEntry; last: ConfigEntry }>;
@@ -37,6 +37,20 @@ export interface Parsed {
 const ASSIGN_RE = /^CONFIG_([A-Za-z0-9_]+)=(.*)$/;
 const NOT_SET_RE = /^#\s*CONFIG_([A-Za-z0-9_]+) is not set\s*$/;
 const VALUE_RE = /^(?:y|m|n|-?\d+|0[xX][0-9a-fA-F]+|"(?:[^"\\]|\\.)*")$/;
+const EXPECTED = 'expected y, m, n, a number or a "string"';
+
+/**
+ * Why a line that is not blank, not a comment and not an assignment is none of them
+ * (pure). A bad line is left out of the config: "CONFIG_FOO=yes please" requests nothing.
+ */
+export function lineProblem(t: string): string {
+  const sym = /^CONFIG_([A-Za-z0-9_]+)\s*$/.exec(t);
+  if (sym) return `not a Kconfig assignment: no "=VALUE" after CONFIG_${sym[1]} (${EXPECTED})`;
+  const spaced = /^CONFIG_([A-Za-z0-9_]+)\s+=\s*(.*)$|^CONFIG_([A-Za-z0-9_]+)=\s+(.*)$/.exec(t);
+  if (spaced) return `not a Kconfig assignment: no spaces around "=" (CONFIG_${spaced[1] ?? spaced[3]}=${(spaced[2] ?? spaced[4]).trim()})`;
+  if (/^[A-Za-z0-9_]+\s*=/.test(t)) return 'not a Kconfig assignment: symbols start with CONFIG_';
+  return 'not a Kconfig assignment';
+}
 
 export function parseConfig(text: string, source = '<input>'): Parsed {
   const config = new Map<string, ConfigEntry>();
@@ -48,14 +62,15 @@ export function parseConfig(text: string, source = '<input>'): Parsed {
     if (!t) return;
     let entry: ConfigEntry | undefined;
     const a = ASSIGN_RE.exec(t);
-    if (a) {
+    if (a && !/^\s/.test(a[2])) {
       const value = a[2].trim();
-      if (!VALUE_RE.test(value)) issues.push({ source, line, text: raw, message: `unexpected value "${value}" (expected y, m, n, a number or a "string")` });
-      entry = { symbol: a[1], value, source, line };
+      if (!value) issues.push({ source, line, text: raw, message: `no value after "=" (${EXPECTED})` });
+      else if (!VALUE_RE.test(value)) issues.push({ source, line, text: raw, message: `unexpected value "${value}" (${EXPECTED})` });
+      else entry = { symbol: a[1], value, source, line };
     } else {
       const n = NOT_SET_RE.exec(t);
       if (n) entry = { symbol: n[1], value: 'n', source, line };
-      else if (!t.startsWith('#')) issues.push({ source, line, text: raw, message: 'not a Kconfig assignment' });
+      else if (!t.startsWith('#')) issues.push({ source, line, text: raw, message: lineProblem(t) });
     }
     if (!entry) return;
     const prev = config.get(entry.symbol);

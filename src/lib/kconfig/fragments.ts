@@ -25,6 +25,31 @@ export interface Fragment {
   moduleSymbols: string[];
 }
 
+/** A fragment line that is not a Kconfig assignment, a comment or blank: where, what, why. */
+export interface FragmentFinding {
+  /** The fragment's path as given (absolute for --fragment, tree-relative for a selftest's config). */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** The line, trimmed. */
+  text: string;
+  message: string;
+}
+
+export const findingsOf = (f: Pick<Fragment, 'path' | 'issues'>): FragmentFinding[] =>
+  f.issues.map((i) => ({ file: f.path, line: i.line, text: i.text.trim(), message: i.message }));
+
+/** "FILE:LINE: why: the line", as warnings and --strict say it. */
+export const formatFinding = (x: FragmentFinding): string => `${x.file}:${x.line}: ${x.message}: ${x.text}`;
+
+/** What --strict says when fragment lines are not assignments (null: nothing to refuse). */
+export function strictRefusal(findings: readonly FragmentFinding[]): string | null {
+  if (!findings.length) return null;
+  const n = findings.length;
+  const files = [...new Set(findings.map((x) => x.file))];
+  return `--strict: ${n} fragment line${n === 1 ? ' is' : 's are'} not ${n === 1 ? 'a Kconfig assignment' : 'Kconfig assignments'} (in ${files.join(', ')}; first: ${formatFinding(findings[0])})`;
+}
+
 export function parseFragment(name: string, path: string, text: string): Fragment {
   const { config, issues } = parseConfig(text, name);
   const moduleSymbols = [...text.matchAll(/^#\s*kseries-module:\s*(.*)$/gm)].flatMap((m) =>

@@ -2,6 +2,7 @@
 /** `kconfig generate`: the merged request as one fragment. */
 import type { StatePaths } from '../paths.js';
 import { renderComposition } from './compose.js';
+import { strictRefusal, type FragmentFinding } from './fragments.js';
 import { buildRequest, type RequestOptions } from './request.js';
 
 export interface GenerateResult {
@@ -9,6 +10,10 @@ export interface GenerateResult {
   layers: Array<{ name: string; path: string | null; symbols: number }>;
   symbols: number;
   overrides: Array<{ symbol: string; from: string; to: string; fromSource: string; toSource: string }>;
+  /** Fragment lines that are not Kconfig assignments (each is also a warning). */
+  findings: FragmentFinding[];
+  /** With --strict and findings: why nothing was written (exit 1). */
+  refused: string | null;
   warnings: string[];
   createdWorktree: string | null;
 }
@@ -25,6 +30,8 @@ export async function generateFragment(paths: StatePaths, o: RequestOptions): Pr
     layers: c.layers.map((l) => ({ name: l.name, path: l.path, symbols: l.config.size })),
     symbols: c.requested.size,
     overrides: c.overrides.map((x) => ({ symbol: x.symbol, from: x.from.value, to: x.to.value, fromSource: x.from.source, toSource: x.to.source })),
+    findings: c.findings,
+    refused: o.strict ? strictRefusal(c.findings) : null,
     warnings: req.warnings,
     createdWorktree: req.createdWorktree ? req.srcDir : null,
   };

@@ -24,6 +24,8 @@ export interface RequestOptions {
   selftests: readonly string[];
   /** The user's fragment files. */
   fragments: readonly string[];
+  /** Refuse (exit 1) when a fragment line is not a Kconfig assignment, instead of warning and leaving it out. */
+  strict?: boolean;
   /** Needed for selftests (their config files live in the tree). */
   tree?: string;
   /** Do not create a missing worktree (dry runs). */
@@ -95,9 +97,5 @@ export async function buildRequest(paths: StatePaths, o: RequestOptions): Promis
   const user = o.fragments.map((f) => readFragmentFile(resolve(f)));
   for (const f of user) if (!f.config.size) warnings.push(`fragment ${f.path} sets no symbol`);
   const composition = compose(catalog, { feature: o.feature, platform, persist, debug: o.debug, module: o.module, selftests: stFragments, fragments: user });
-  for (const l of composition.layers) {
-    const frag = [catalog.feature, catalog.debug, ...Object.values(catalog.persist), ...Object.values(catalog.platform)].find((f) => f.path === l.path);
-    for (const i of frag?.issues ?? []) warnings.push(`${frag!.path}:${i.line}: ${i.message}: ${i.text.trim()}`);
-  }
   return { catalog, composition, tree, srcDir, createdWorktree, selftests: lookups, warnings: [...warnings, ...composition.warnings] };
 }

@@ -84,7 +84,7 @@ describe('compose', () => {
 
   it('warns about lines of a user fragment that are not Kconfig', () => {
     const bad = parseFragment('bad', '/bad.config', 'DEV_DAX=y\nCONFIG_A=y\n');
-    expect(compose(catalog, { ...none, fragments: [bad] }).warnings).toEqual(['/bad.config:1: not a Kconfig assignment: DEV_DAX=y']);
+    expect(compose(catalog, { ...none, fragments: [bad] }).warnings).toEqual(['/bad.config:1: not a Kconfig assignment: symbols start with CONFIG_: DEV_DAX=y']);
   });
 
   it('--module without the feature does nothing but say so', () => {

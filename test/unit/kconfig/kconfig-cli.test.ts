@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** `kseries kconfig ...` through the built CLI: output, --json, exit codes (nothing here runs make). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/lib/kconfig/config.js';
@@ -87,5 +87,60 @@ describe('kseries kconfig symbol', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('  choice:     "Memory Hotplug Default Online Type" at mm/Kconfig:');
     expect(r.stdout).toContain('CONFIG_MEMORY_HOTPLUG_DEFAULT_ONLINE: no such symbol in this tree');
+  });
+});
+
+describe('fragment lines that are not Kconfig assignments (--strict)', () => {
+  const BAD = '# a fragment\ngarbage line\nCONFIG_FOO\nCONFIG_BAR=\nCONFIG_BAZ=yes please\nCONFIG_DEV_DAX=y\n';
+  const write = (name: string, text: string) => {
+    const p = join(env.root, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const lines = (p: string) => [
+    `${p}:2: not a Kconfig assignment: garbage line`,
+    `${p}:3: not a Kconfig assignment: no "=VALUE" after CONFIG_FOO (expected y, m, n, a number or a "string"): CONFIG_FOO`,
+    `${p}:4: no value after "=" (expected y, m, n, a number or a "string"): CONFIG_BAR=`,
+    `${p}:5: unexpected value "yes please" (expected y, m, n, a number or a "string"): CONFIG_BAZ=yes please`,
+  ];
+
+  it('kconfig generate: each line is a warning naming FILE:LINE (stderr and --json), left out of the fragment; exit 0', () => {
+    const p = write('bad.config', BAD);
+    const r = runCli(['kconfig', 'generate', '--platform', 'none', '--no-feature', '--fragment', p]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(lines(p).map((l) => `warning: ${l}\n`).join(''));
+    expect([...parseConfig(r.stdout).config.keys()]).toEqual(['DEV_DAX']);
+    const j = JSON.parse(runCli(['kconfig', 'generate', '--platform', 'none', '--no-feature', '--fragment', p, '--json']).stdout);
+    expect(j).toMatchObject({ status: 'ok', warnings: lines(p), result: { refused: null, symbols: 1 } });
+    expect(j.result.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual([2, 3, 4, 5].map((n) => `${p}:${n}`));
+  });
+
+  it('kconfig generate --strict: exit 1, nothing written; a clean fragment still exits 0', () => {
+    const p = write('bad.config', BAD);
+    const out = join(env.root, 'out.config');
+    const r = runCli(['kconfig', 'generate', '--strict', '--fragment', p, '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(lines(p).map((l) => `warning: ${l}\n`).join(''));
+    expect(r.stderr).toMatch(/^kseries: --strict: 4 fragment lines are not Kconfig assignments \(in \S+bad\.config; first: \S+bad\.config:2: not a Kconfig assignment: garbage line\); nothing was written$/m);
+    expect(existsSync(out)).toBe(false);
+    const j = JSON.parse(runCli(['kconfig', 'generate', '--strict', '--fragment', p, '--json']).stdout);
+    expect(j).toMatchObject({ status: 'fail', warnings: lines(p), result: { refused: expect.stringMatching(/^--strict: 4 fragment lines/) } });
+    const good = write('good.config', '# mine\n# CONFIG_DEBUG_VM is not set\n\nCONFIG_DEV_DAX=y\n');
+    expect(runCli(['kconfig', 'generate', '--strict', '--fragment', good]).code).toBe(0);
+  });
+
+  it('kconfig apply: a warning and exit 0 without --strict, exit 1 with it (dry run or not), nothing configured', () => {
+    const p = write('bad.config', BAD);
+    const plain = runCli(['kconfig', 'apply', '--tree', 'k612', '--fragment', p, '--dry-run']);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toContain(lines(p).map((l) => `warning: ${l}\n`).join(''));
+    const dry = runCli(['kconfig', 'apply', '--tree', 'k612', '--fragment', p, '--dry-run', '--strict', '--json']);
+    expect(dry.code).toBe(1);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ status: 'fail', warnings: lines(p), result: { report: null, refused: expect.stringMatching(/^--strict: 4 fragment lines/) } });
+    const real = runCli(['kconfig', 'apply', '--tree', 'k612', '--fragment', p, '--strict']);
+    expect(real.code).toBe(1);
+    expect(real.stderr).toMatch(/^kseries: --strict: 4 fragment lines .*; nothing was configured$/m);
+    expect(existsSync(join(env.paths.cache, 'build', 'k612', 'x86_64-default', '.config'))).toBe(false);
   });
 });
