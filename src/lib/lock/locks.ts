@@ -21,16 +21,19 @@
  *   while apply, rebase, export and tree add/remove (exclusive) wait for all of them, and
  *   they wait for those. A waiting exclusive run keeps new shared holders out.
  *
- * Order, so that two runs never wait for each other: a run that holds several locks takes
- * them in the order ci results → selftest results → tree → build directory → build worktree
- * → scenario image, and never takes one that comes earlier while it holds a later one. (ci
- * keeps the tree and build directory from its build stage to the tree's last stage, and its
- * selftest stage then takes a results directory inside ci's own, which no other run can
- * reach: ci holds that one first.)
+ * Order, so that two runs never wait for each other (order.ts): a run that holds several
+ * locks takes them in the order results directory (ci's, then a selftest's inside it) → tree
+ * → build directory → build worktree → scenario image, and never takes one that comes earlier
+ * while it holds a later one, nor a second one of a kind (but a results directory inside one
+ * it holds). acquireLock refuses an acquisition out of order as an internal error, so a
+ * service that breaks the order fails its tests instead of deadlocking now and then. (ci
+ * keeps the tree and build directory from its build stage to the tree's last stage: its
+ * build stage takes the tree's selftest results directory first, for the selftest stage.)
  */
 import { dirname } from 'node:path';
 import { infraError, InterruptedError } from '../errors.js';
 import { interruptSignal } from '../cli/interrupt.js';
+import { orderProblem, type LockKind } from './order.js';
 import { checkHolder, createLockFile, holderRecord, readLockFile, removeOwnLockFile, removeStale, sharedLockFile, sharedLockFiles, sweepLockLeftovers, UNREADABLE_GRACE_MS, type LockHolder } from './file-lock.js';
 
 export interface LockTarget {
@@ -40,6 +43,10 @@ export interface LockTarget {
   what: string;
   /** A shared (read) lock: held beside other shared holders, never beside an exclusive one. */
   shared?: boolean;
+  /** What kind of lock it is (targets.ts), for the global order (order.ts); none: not ordered. */
+  kind?: LockKind;
+  /** The canonical path or name it protects (a results directory's, for nesting). */
+  key?: string;
 }
 
 /** The shared (read) form of a lock: `kseries build` reads a tree that apply would change. */
@@ -54,6 +61,8 @@ export interface LockPolicy {
   notify: (line: string) => void;
   /** How often a waiting run looks again, ms. */
   pollMs: number;
+  /** Called on each acquisition that is not reentrant, before it waits, with what this run holds then (tests record the order). */
+  onAcquire?: (target: LockTarget, held: readonly LockTarget[]) => void;
 }
 
 const defaults = (): LockPolicy => ({
@@ -65,6 +74,7 @@ const defaults = (): LockPolicy => ({
 
 let policy: LockPolicy = defaults();
 interface Held {
+  target: LockTarget;
   count: number;
   token: string;
   /** The file that holds it: the lock file, or this run's shared holder file beside it. */
@@ -209,6 +219,10 @@ export async function acquireLock(target: LockTarget, opts: { wait?: boolean; si
     mine.count++;
     return releaser(path);
   }
+  const holding = [...held.values()].map((h) => h.target);
+  policy.onAcquire?.(target, holding);
+  const problem = orderProblem(holding, target);
+  if (problem) throw new Error(`internal error: ${problem}`);
   const wait = opts.wait ?? policy.wait;
   const signal = opts.signal ?? interruptSignal();
   if (signal.aborted) throw new InterruptedError(`interrupted before taking ${what}`);
@@ -251,14 +265,14 @@ export async function acquireLock(target: LockTarget, opts: { wait?: boolean; si
       // announce this reader, then look again: a writer that came meanwhile wins
       const file = sharedLockFile(path, me.token);
       create(file, what, me);
-      hold(path, { count: 1, token: me.token, file, shared: true });
+      hold(path, { target, count: 1, token: me.token, file, shared: true });
       if (readLockFile(path) === null) return got();
       held.delete(path);
       removeOwnLockFile(file, me.token);
       continue;
     }
     if (create(path, what, me)) {
-      hold(path, { count: 1, token: me.token, file: path, shared: false });
+      hold(path, { target, count: 1, token: me.token, file: path, shared: false });
       try {
         // no new reader gets in now; wait for those that are in
         for (;;) {

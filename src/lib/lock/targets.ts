@@ -44,26 +44,26 @@ function fileName(kind: string, key: string): string {
 }
 
 export function treeLock(paths: StatePaths, name: string): LockTarget {
-  return { path: join(locksDir(paths.data), SAFE_NAME.test(name) ? `tree-${name}.lock` : fileName('tree', name)), what: `tree ${name}` };
+  return { path: join(locksDir(paths.data), SAFE_NAME.test(name) ? `tree-${name}.lock` : fileName('tree', name)), what: `tree ${name}`, kind: 'tree', key: name };
 }
 
 export function buildDirLock(paths: StatePaths, dir: string): LockTarget {
   const key = canonicalPath(dir);
-  return { path: join(locksDir(paths.cache), fileName('build', key)), what: `build directory ${key}` };
+  return { path: join(locksDir(paths.cache), fileName('build', key)), what: `build directory ${key}`, kind: 'build', key };
 }
 
 export function resultsDirLock(paths: StatePaths, dir: string): LockTarget {
   const key = canonicalPath(dir);
-  return { path: join(locksDir(paths.cache), fileName('results', key)), what: `results directory ${key}` };
+  return { path: join(locksDir(paths.cache), fileName('results', key)), what: `results directory ${key}`, kind: 'results', key };
 }
 
 export function imageLock(paths: StatePaths, image: string): LockTarget {
   const key = canonicalPath(image);
-  return { path: join(locksDir(paths.cache), fileName('image', key)), what: `VM image ${key}` };
+  return { path: join(locksDir(paths.cache), fileName('image', key)), what: `VM image ${key}`, kind: 'image', key };
 }
 
 /** A worktree that `kseries build --warnings-delta`/`--each-commit` checks commits out in (one per tree, shared by its build directories). */
 export function worktreeLock(paths: StatePaths, dir: string): LockTarget {
   const key = canonicalPath(dir);
-  return { path: join(locksDir(paths.data), fileName('worktree', key)), what: `worktree ${key}` };
+  return { path: join(locksDir(paths.data), fileName('worktree', key)), what: `worktree ${key}`, kind: 'worktree', key };
 }

@@ -32,6 +32,7 @@ import { OPTIONS } from '../ci/options.js';
 import { executeCi, type StageImpl } from '../../../src/lib/ci/executor.js';
 import { planCi } from '../../../src/lib/ci/plan.js';
 import { buildStage } from '../../../src/lib/ci/stages/build.js';
+import { selftestResultsDir } from '../../../src/lib/ci/stages/selftest.js';
 
 let dir: string;
 let paths: StatePaths;
@@ -150,7 +151,7 @@ describe('selftest', () => {
 });
 
 describe('ci', () => {
-  it('its build stage keeps the tree (shared) and the build directory until the tree\'s last stage: the selftests boot the kernel it built; a tree held by apply is an error naming it', async () => {
+  it('its build stage keeps the selftest results directory, the tree (shared) and the build directory until the tree\'s last stage: the selftests boot the kernel it built; a tree held by apply is an error naming it', async () => {
     const env = isolate();
     try {
       const p: StatePaths = env.paths;
@@ -168,9 +169,10 @@ describe('ci', () => {
       expect(run.trees[0].stages.map((s) => [s.name, s.status])).toEqual([['apply', 'pass'], ['kconfig', 'pass'], ['build', 'pass'], ['checkpatch', 'pass'], ['selftest:pmem-persistence', 'pass']]);
       const tree = treeLock(p, 'k').path;
       const build = buildDirLock(p, buildDirFor(p, 'k')).path;
+      const results = resultsDirLock(p, selftestResultsDir(plan.trees[0])).path;
       expect(seen.apply).toEqual({ held: [], shared: [] });
-      expect(seen.checkpatch).toEqual({ held: [build, tree].sort(), shared: [tree] });
-      expect(seen.selftest).toEqual({ held: [build, tree].sort(), shared: [tree] });
+      expect(seen.checkpatch).toEqual({ held: [build, results, tree].sort(), shared: [tree] });
+      expect(seen.selftest).toEqual({ held: [build, results, tree].sort(), shared: [tree] });
       expect(heldLocks()).toEqual([]);
       expect([...readdirSync(join(p.data, 'locks')), ...readdirSync(join(p.cache, 'locks'))]).toEqual([]);
 

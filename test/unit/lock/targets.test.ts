@@ -24,7 +24,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lock targets', () => {
   it('a tree lock is under the state directory, build, results and image locks under the cache', () => {
-    expect(treeLock(paths, 'k61')).toEqual({ path: join(paths.data, 'locks', 'tree-k61.lock'), what: 'tree k61' });
+    expect(treeLock(paths, 'k61')).toEqual({ path: join(paths.data, 'locks', 'tree-k61.lock'), what: 'tree k61', kind: 'tree', key: 'k61' });
     const b = buildDirLock(paths, join(paths.cache, 'build', 'k61', 'x86_64-default'));
     expect(b.path).toMatch(new RegExp(`^${paths.cache}/locks/build-.*x86_64-default-[0-9a-f]{12}\\.lock$`));
     expect(b.what).toBe(`build directory ${join(paths.cache, 'build', 'k61', 'x86_64-default')}`);

@@ -6,11 +6,13 @@ import type { LogIssue } from '../../build/make-log.js';
 import { buildStep, type BuildReport } from '../../build/step.js';
 import { probeToolchain } from '../../build/toolchain.js';
 import { acquireLock } from '../../lock/locks.js';
+import { resultsDirLock } from '../../lock/targets.js';
 import { formatDuration } from '../../report/summary.js';
 import type { TestCase } from '../../report/model.js';
 import type { StageImpl } from '../executor.js';
 import { recorded } from '../recording.js';
 import { copyLog, plural, type StageDeps } from './deps.js';
+import { selftestResultsDir } from './selftest.js';
 
 const where = (e: Pick<LogIssue, 'rel' | 'line' | 'column'> & { path?: string | null }) =>
   `${e.rel ?? e.path ?? '(build)'}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}`;
@@ -54,8 +56,10 @@ export const buildStage =
       timeoutSec: 10800,
       dryRun: false,
     });
-    // the tree shared and the build directory, kept until the tree's last stage: the selftests boot this kernel
-    for (const t of buildLocks(deps.paths, resolve())) ctx.hold(await acquireLock(t));
+    // the tree shared and the build directory, kept until the tree's last stage: the selftests boot this kernel;
+    // before them the selftest stage's results directory, which comes first in the global order (lock/order.ts)
+    const selftest = ctx.tree.stages.some((s) => s.id === 'selftest') ? [resultsDirLock(deps.paths, selftestResultsDir(ctx.tree))] : [];
+    for (const t of [...selftest, ...buildLocks(deps.paths, resolve())]) ctx.hold(await acquireLock(t));
     const bctx = resolve(); // as it is now that nothing else can change it
     for (const w of bctx.warnings) ctx.output(`warning: ${w}`);
     const w = bctx.workspace;

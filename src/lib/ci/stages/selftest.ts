@@ -22,11 +22,14 @@ import { Registry } from '../../trees/registry.js';
 import { probeKvm } from '../../vm/accel.js';
 import { buildDirFor, sourceDirFor } from '../../workspace.js';
 import type { StageImpl } from '../executor.js';
-import { selftestResultName } from '../plan.js';
+import { selftestResultName, type TreePlan } from '../plan.js';
 import { recorded } from '../recording.js';
 import type { StageDeps } from './deps.js';
 
 export const SELFTEST_DIR = 'selftest';
+
+/** Where the selftest stage of a tree writes: RESULTS/<tree>/selftest (its lock is taken by the build stage, lock/order.ts). */
+export const selftestResultsDir = (t: Pick<TreePlan, 'dir'>) => join(t.dir, SELFTEST_DIR);
 
 /** The KTAP suites of each boot, read back from the ktap.txt files the run wrote. */
 export function ktapSuitesOf(r: SelftestResults): Map<string, TestSuite[]> {
@@ -86,7 +89,7 @@ export const selftestStage =
       kselftestTargets: targets,
       accel: o.accel,
       timeoutSec: null,
-      resultsDir: join(ctx.tree.dir, SELFTEST_DIR),
+      resultsDir: selftestResultsDir(ctx.tree),
       imageDir: join(vmRoot(deps.paths), `ci-${stamp}-${process.pid}`),
       bootTimeoutSec: 60,
       kernelRelease,
