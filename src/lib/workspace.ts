@@ -9,8 +9,9 @@
  *   a user's git tree gets a detached worktree at <data>/worktrees/<tree>/base/.
  * - Build output goes to <cache>/build/<tree>/<arch>-<profile>/ (O=), so rebuilds are incremental.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
 import { usageError } from './errors.js';
 import { buildRoot, worktreeRoot, type StatePaths } from './paths.js';
 import type { TreeRecord } from './trees/registry.js';
@@ -50,9 +51,7 @@ export function writeWorkspace(paths: StatePaths, w: WorkspaceRecord): void {
   mkdirSync(treeWorktreeDir(paths, w.tree), { recursive: true });
   // temp + rename: a run killed half-way never leaves a torn current.json
   const f = currentFile(paths, w.tree);
-  const tmp = `${f}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(w, null, 2)}\n`);
-  renameSync(tmp, f);
+  writeFileAtomic(f, `${JSON.stringify(w, null, 2)}\n`);
 }
 
 /** The source directory to configure and build for a tree: the applied worktree, else the imported checkout. */

@@ -4,8 +4,9 @@
  * holds the last report of that (tree, series) — applied, or a parked conflict with what
  * `--continue` needs. Written atomically.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { StatePaths } from '../paths.js';
 import { treeWorktreeDir } from '../workspace.js';
 import type { ApplyReport } from './report.js';
@@ -52,9 +53,7 @@ export function readRecord(paths: StatePaths, tree: string, base: string): Apply
 export function writeRecord(paths: StatePaths, rec: ApplyRecord): void {
   const f = recordFile(paths, rec.report.tree, rec.report.series.base);
   mkdirSync(treeWorktreeDir(paths, rec.report.tree), { recursive: true });
-  const tmp = `${f}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(rec, null, 2)}\n`);
-  renameSync(tmp, f);
+  writeFileAtomic(f, `${JSON.stringify(rec, null, 2)}\n`);
 }
 
 export function removeRecord(paths: StatePaths, tree: string, base: string): void {

@@ -6,8 +6,9 @@
  * compiles a part of it), else the count of the previous build, kept in
  * kseries-build-stats.json.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 
 const CC_RE = /^ {2}CC(?: \[M\])?\s+(\S+)$/;
 
@@ -80,9 +81,7 @@ export function readStats(path: string): BuildStats | null {
 }
 
 export function writeStats(path: string, s: BuildStats): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(s)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(s)}\n`);
 }
 
 /** The estimate for the next build of BUILD_DIR: its objects (as counted after the last build, else now), else the previous build's count, else unknown. */

@@ -10,7 +10,8 @@
  * compiled lose their old warnings; link-time warnings (modpost, objtool on vmlinux.o) are
  * replaced whenever the log shows a link. Units whose source file is gone are dropped.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-write.js';
 import { objectOf, type LogIssue, type MakeLog, type Tool } from './make-log.js';
 
 export interface LedgerWarning {
@@ -73,7 +74,5 @@ export function readLedger(path: string): Ledger | null {
 }
 
 export function writeLedger(path: string, l: Ledger): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(l, null, 1)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(l, null, 1)}\n`);
 }

@@ -6,8 +6,9 @@
  * Building the record is pure; listing artifacts and hashing read the build directory.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { LogIssue, Tool } from './make-log.js';
 import type { Toolchain } from './toolchain.js';
 
@@ -104,7 +105,5 @@ export function listArtifacts(buildDir: string, imagePath: string, withModules: 
 
 /** Written whole or not at all (a temporary file renamed): a killed build never leaves half a metadata.json. */
 export function writeMetadata(path: string, m: BuildMetadata): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(m, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(m, null, 2)}\n`);
 }

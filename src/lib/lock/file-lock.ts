@@ -35,6 +35,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { pidGone } from '../atomic-write.js';
 
 export interface LockHolder {
   pid: number;
@@ -232,15 +233,6 @@ export function sharedLockFiles(path: string): string[] {
     .map((n) => join(dirname(path), n));
 }
 
-const gone = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-};
-
 /**
  * Removes what a run killed while it took the lock PATH left beside it: its temporary record
  * files (LOCK.PID.TOKEN.tmp, LOCK.shared-TOKEN.PID.TOKEN.tmp) when that pid is gone, and a
@@ -259,7 +251,7 @@ export function sweepLockLeftovers(path: string): void {
     const file = join(dirname(path), n);
     try {
       const tmp = /\.(\d+)\.[0-9a-f]+\.tmp$/.exec(n);
-      if (tmp && gone(Number(tmp[1]))) rmSync(file, { force: true });
+      if (tmp && pidGone(Number(tmp[1]))) rmSync(file, { force: true });
       else if (n.endsWith('.takeover') && Date.now() - statSync(file).mtimeMs > TAKEOVER_GUARD_MS) rmSync(file, { force: true });
     } catch {
       /* gone meanwhile */

@@ -4,8 +4,9 @@
  * atomically (temp file + rename), so that an interrupted command never leaves a
  * half-registered tree.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { usageError, infraError } from '../errors.js';
 import { registryFile, type StatePaths } from '../paths.js';
 
@@ -70,9 +71,7 @@ export class Registry {
   private save(data: RegistryFile): void {
     const f = registryFile(this.paths);
     mkdirSync(dirname(f), { recursive: true });
-    const tmp = `${f}.tmp-${process.pid}`;
-    writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`);
-    renameSync(tmp, f);
+    writeFileAtomic(f, `${JSON.stringify(data, null, 2)}\n`);
   }
 
   list(): TreeRecord[] {

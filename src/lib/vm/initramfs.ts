@@ -9,8 +9,9 @@
  * kernel's usr/gen_init_cpio and gzip.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renameIntoPlace, tempPathFor } from '../atomic-write.js';
 import { infraError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { findInPath } from '../doctor/doctor.js';
@@ -119,7 +120,7 @@ export async function buildInitramfs(runner: Runner, paths: StatePaths, plan: re
   const dir = initramfsDir(paths, hash);
   const image = join(dir, 'initramfs.cpio.gz');
   if (existsSync(image)) return { path: image, hash, cached: true, dir, entries: plan.length };
-  const tmp = `${dir}.tmp-${process.pid}`;
+  const tmp = tempPathFor(dir);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'stage'), { recursive: true });
   try {
@@ -139,7 +140,7 @@ export async function buildInitramfs(runner: Runner, paths: StatePaths, plan: re
     writeFileSync(join(tmp, 'cpio-list.txt'), list);
     writeFileSync(join(tmp, 'hash'), `${hash}\n`);
     rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
+    renameIntoPlace(tmp, dir);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
