@@ -4,6 +4,7 @@ import { KseriesCommand } from '../lib/cli/base-command.js';
 import { withExitCodes } from '../lib/cli/describe.js';
 import { note, runTasks } from '../lib/cli/progress.js';
 import { ARCH_NAMES } from '../lib/build/arches.js';
+import { describeCcache } from '../lib/build/ccache.js';
 import { renderProgress, type ProgressSnapshot } from '../lib/build/compile-progress.js';
 import { buildLocks, resolveBuild, type BuildContext } from '../lib/build/context.js';
 import { planDelta, runDelta, type DeltaReport } from '../lib/build/delta.js';
@@ -31,7 +32,8 @@ export default class Build extends KseriesCommand {
       'only the warnings the series introduced (matched by file, flag and message, not line); new ones in files the series ' +
       'touches exit 1. --each-commit builds the base and then every commit of the series in a dedicated worktree (O= ' +
       'BUILD.commits) and reports per commit: built, failed (first error) or new warnings: the bisectability check. ' +
-      'With --ccache the compilers run under ccache (CCACHE_DIR, else <cache>/ccache); other architectures are ' +
+      'The compilers run under ccache whenever it is installed (CCACHE_DIR, else <cache>/ccache); --no-ccache turns it ' +
+      'off (switching either way recompiles everything once). Other architectures are ' +
       'cross-compiled (CROSS_COMPILE, or clang with --llvm).',
   );
   static override examples = [
@@ -47,7 +49,10 @@ export default class Build extends KseriesCommand {
     jobs: Flags.integer({ char: 'j', min: 1, summary: 'Parallel jobs (make -jN); default: the number of CPUs.' }),
     arch: Flags.string({ default: 'x86_64', options: ARCH_NAMES, summary: 'Target architecture; cross-compiled when the host differs.' }),
     llvm: Flags.boolean({ summary: 'Build with clang and the LLVM tools (LLVM=1).' }),
-    ccache: Flags.boolean({ summary: 'Run the compilers under ccache (when it is installed); switching it on or off rebuilds everything once.' }),
+    ccache: Flags.boolean({
+      allowNo: true,
+      summary: 'Run the compilers under ccache: the default when ccache is installed; --no-ccache turns it off (switching rebuilds everything once).',
+    }),
     W1: Flags.boolean({ summary: 'Extra warnings (make W=1), as maintainers build.' }),
     targets: Flags.string({ summary: 'Comma-separated make targets (default: the boot image, and modules when CONFIG_MODULES=y).' }),
     profile: Flags.string({ default: 'default', summary: 'Build profile: the build directory is <cache>/build/<tree>/<arch>-<profile>.' }),
@@ -87,7 +92,7 @@ export default class Build extends KseriesCommand {
     // --version of each tool runs beside make: only metadata.json waits for it (missing tools were caught from PATH)
     const toolchain = probeToolchain(this.runner, ctx.spec, what);
     toolchain.catch(() => undefined);
-    if (mode === 'build') note(this.quiet, `source ${ctx.spec.srcDir}\nO=${ctx.spec.buildDir}\n$ ${planBuild(ctx.spec, runStamp()).commandLine}`);
+    if (mode === 'build') note(this.quiet, `source ${ctx.spec.srcDir}\nO=${ctx.spec.buildDir}\n${describeCcache(ctx.ccache)}\n$ ${planBuild(ctx.spec, runStamp()).commandLine}`);
     let result!: BuildReport | DeltaReport | EachCommitReport;
     // the tree shared (no apply/rebase under make), the O= directory exclusively: another run waits, or exits 3 with --no-wait
     await withLock(buildLocks(this.state, ctx), () => {

@@ -14,6 +14,7 @@ import { defaultStages } from '../../lib/ci/stages/index.js';
 import { chooseTrees } from '../../lib/ci/trees.js';
 import { writeCiReports } from '../../lib/ci/write.js';
 import { InterruptedError } from '../../lib/errors.js';
+import { resolveCcache } from '../../lib/build/ccache.js';
 import { withLock } from '../../lib/lock/locks.js';
 import { resultsDirLock } from '../../lib/lock/targets.js';
 import type { CiResults } from '../../lib/report/ci-results.js';
@@ -27,7 +28,7 @@ export default class Ci extends KseriesCommand {
   static override summary = 'Run the whole pipeline on one or more trees: apply, kconfig, build, checkpatch, selftests; write the reports.';
   static override description = withExitCodes(
     'For each tree, one after the other: apply the series → configure (tinyconfig + the feature, platform and ' +
-      'persist-blk fragments and the selftests\' configs) and verify every symbol → build bzImage and modules → ' +
+      'persist-blk fragments and the selftests\' configs) and verify every symbol → build bzImage and modules (under ccache when it is installed, unless --no-ccache) → ' +
       'checkpatch every patch → boot the kernel in QEMU and run the scenarios (kmem-persist-suite, kmem-persist-blk, ' +
       'kmem-persist-pressure, kmem-persist-exclusive, kmem-persist-volatile, kmem-persist-flush, pmem-persistence, and kselftest with the memory-hotplug kselftest). A stage whose ' +
       'needs did not pass is skipped (reported SKIP, never PASS): a failed build skips the selftests, but checkpatch, ' +
@@ -40,7 +41,7 @@ export default class Ci extends KseriesCommand {
   );
   static override examples = [
     '<%= config.bin %> ci',
-    '<%= config.bin %> ci --tree k61 --ccache',
+    '<%= config.bin %> ci --tree k61 --no-ccache',
     '<%= config.bin %> ci --all --keep-going --results out/ --json',
     '<%= config.bin %> ci --tree k61 --scenario pmem-persistence --dry-run',
   ];
@@ -52,7 +53,10 @@ export default class Ci extends KseriesCommand {
     scenario: Flags.string({ multiple: true, summary: 'Scenario of ci/scenarios/ to run (repeatable; default all of them).' }),
     kselftests: Flags.string({ default: 'memory-hotplug', summary: 'kselftest TARGETS the kselftest scenario runs.' }),
     jobs: Flags.integer({ char: 'j', min: 1, summary: 'Parallel jobs of the kernel build (default: the number of CPUs).' }),
-    ccache: Flags.boolean({ summary: 'Build under ccache (cache in <cache>/ccache or $CCACHE_DIR).' }),
+    ccache: Flags.boolean({
+      allowNo: true,
+      summary: 'Build under ccache (cache in <cache>/ccache or $CCACHE_DIR): the default when ccache is installed; --no-ccache turns it off.',
+    }),
     accel: Flags.string({ options: ['auto', 'kvm', 'tcg'], default: 'auto', summary: 'QEMU accelerator: auto uses KVM only when a probe shows it really works.' }),
     patches: patchesFlag,
     'dry-run': Flags.boolean({ summary: 'Print the plan (stages, what each needs, the commands) and run nothing.' }),
@@ -72,6 +76,8 @@ export default class Ci extends KseriesCommand {
     for (const s of scenarios) loadScenario(s); // unknown or invalid: a usage error before anything runs
     const kselftests = parseTargets(flags.kselftests);
     const patchesRoot = seriesRoot(flags.patches);
+    const ccache = resolveCcache(flags.ccache);
+    if (ccache.warning) this.warn2(ccache.warning);
     const resultsDir = flags.results ? resolve(flags.results) : claimRunDir('kseries-results', `ci-${runDirStamp()}`, { create: !flags['dry-run'] });
     const plan = planCi({
       trees,
@@ -83,7 +89,7 @@ export default class Ci extends KseriesCommand {
         kselftests,
         kconfig: { base: 'tinyconfig', platform: 'qemu-x86_64', persist: ['blk'], selftests: ['memory-hotplug', 'dax'] },
         jobs: flags.jobs ?? null,
-        ccache: flags.ccache,
+        ccache: ccache.use,
         accel: flags.accel as 'auto' | 'kvm' | 'tcg',
       },
     });

@@ -9,7 +9,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { findInPath } from '../doctor/doctor.js';
 import { sharedLock, type LockTarget } from '../lock/locks.js';
 import { buildDirLock, treeLock } from '../lock/targets.js';
 import { usageError } from '../errors.js';
@@ -18,6 +17,7 @@ import { ccacheDir, type StatePaths } from '../paths.js';
 import { Registry, type TreeRecord } from '../trees/registry.js';
 import { buildDirFor, sourceDirFor, type WorkspaceRecord } from '../workspace.js';
 import { archInfo, crossPrefix, type ArchInfo } from './arches.js';
+import { resolveCcache, type CcacheChoice } from './ccache.js';
 import { buildLayout } from './layout.js';
 import { defaultTargets, parseTargets, type BuildSpec } from './spec.js';
 import { missingToolError, missingTools } from './toolchain.js';
@@ -28,7 +28,8 @@ export interface BuildRequest {
   profile: string;
   jobs?: number;
   llvm: boolean;
-  ccache: boolean;
+  /** --ccache (true), --no-ccache (false), neither (undefined: on when ccache is installed). */
+  ccache?: boolean;
   w1: boolean;
   /** "bzImage,modules" as given. */
   targets?: string;
@@ -44,6 +45,8 @@ export interface BuildContext {
   workspace: WorkspaceRecord | null;
   /** The spec of the main build (the tree's applied worktree, its O= directory). */
   spec: BuildSpec;
+  /** ccache on or off, and why. */
+  ccache: CcacheChoice;
   /** Notes for the user (ccache not installed, …). */
   warnings: string[];
 }
@@ -78,11 +81,9 @@ export function resolveBuild(paths: StatePaths, req: BuildRequest, env: NodeJS.P
   if (req.jobs !== undefined && (!Number.isInteger(req.jobs) || req.jobs < 1)) throw usageError(`--jobs ${req.jobs}: give a positive number`);
   const targets = parseTargets(req.targets) ?? defaultTargets(arch, modulesEnabled(configText));
   const warnings: string[] = [];
-  let ccache = !!req.ccache;
-  if (ccache && !findInPath('ccache', env.PATH)) {
-    warnings.push('ccache is not installed (apt-get install ccache): building without it');
-    ccache = false;
-  }
+  const choice = resolveCcache(req.ccache, env);
+  if (choice.warning) warnings.push(choice.warning);
+  const ccache = choice.use;
   const spec: BuildSpec = {
     tree: tree.name,
     srcDir,
@@ -105,7 +106,7 @@ export function resolveBuild(paths: StatePaths, req: BuildRequest, env: NodeJS.P
     if (!req.dryRun) throw err;
     warnings.push(`${err.message} (${err.suggestion})`);
   }
-  return { tree, workspace, spec, warnings };
+  return { tree, workspace, spec, ccache: choice, warnings };
 }
 
 /**

@@ -26,6 +26,7 @@ export interface CiOptions {
   kselftests: string[];
   kconfig: { base: string; platform: string; persist: string[]; selftests: string[] };
   jobs: number | null;
+  /** ccache on or off, as resolved (resolveCcache): the build command says --ccache or --no-ccache either way. */
   ccache: boolean;
   accel: 'auto' | 'kvm' | 'tcg';
 }
@@ -114,7 +115,7 @@ function treeStages(t: TreeInput, o: CiOptions): PlannedStage[] {
     title: 'build bzImage and modules',
     needs: ['kconfig'],
     results: ['build'],
-    commands: [ks('build', '--tree', t.name, ...(o.ccache ? ['--ccache'] : []), ...(o.jobs ? ['--jobs', String(o.jobs)] : []))],
+    commands: [ks('build', '--tree', t.name, o.ccache ? '--ccache' : '--no-ccache', ...(o.jobs ? ['--jobs', String(o.jobs)] : []))],
   });
   stages.push({ id: 'checkpatch', title: 'checkpatch every patch', needs: ['apply'], results: ['checkpatch'], commands: [ks('checkpatch', '--tree', t.name, ...patches)] });
   if (o.scenarios.length) {

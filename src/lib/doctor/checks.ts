@@ -36,7 +36,7 @@ export const HOST_CHECKS: HostCheck[] = [
   { id: 'bash', kind: 'binary', target: ['bash'], package: 'bash', required: true, why: 'kselftest runner in the VM' },
   { id: 'timeout', kind: 'binary', target: ['timeout'], package: 'coreutils', required: true, why: 'kselftest runner in the VM' },
   { id: 'e2fsprogs', kind: 'binary', target: ['mke2fs'], package: 'e2fsprogs', required: true, why: 'ext4 on the BLK device in the VM' },
-  { id: 'ccache', kind: 'binary', target: ['ccache'], package: 'ccache', required: false, why: 'build --ccache' },
+  { id: 'ccache', kind: 'binary', target: ['ccache'], package: 'ccache', required: false, why: 'build and ci use it when installed' },
   { id: 'pahole', kind: 'binary', target: ['pahole'], package: 'dwarves', required: false, why: 'BTF (CONFIG_DEBUG_INFO_BTF)' },
   { id: 'zstd', kind: 'binary', target: ['zstd'], package: 'zstd', required: false, why: 'zstd-compressed modules' },
   { id: 'python3-ply', kind: 'file', target: ['/usr/lib/python3/dist-packages/ply/__init__.py'], package: 'python3-ply', required: false, why: "checkpatch's SPDX check" },

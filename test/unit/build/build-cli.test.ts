@@ -35,7 +35,8 @@ function setup(changes: Parameters<typeof fakeSeriesRepo>[1] = [{ subject: 'dax/
   return r;
 }
 
-const kseries = (args: string[]) => runCli(['build', '--tree', 'k', '-j2', ...args]);
+/** ccache is on by default where it is installed: these tests pin it off, the ccache tests below put a double in PATH or take it out. */
+const kseries = (args: string[]) => runCli(['build', '--tree', 'k', '-j2', '--no-ccache', ...args]);
 
 /** A PATH of one directory linking every command of the host's PATH except those whose name matches `drop`. */
 function pathWithout(drop: RegExp): string {
@@ -185,7 +186,7 @@ describe('kseries build (fixture tree)', () => {
   it('Ctrl-C stops make and exits 130; the log of the run stays', async () => {
     setup([{ subject: 'build: slow', files: { Makefile: FAKE_MAKEFILE.replace('\t@echo "  LD      vmlinux"', '\t@sleep 30') } }]);
     const bin = new URL('../../../bin/run.js', import.meta.url).pathname;
-    const child = spawn(process.execPath, [bin, 'build', '--tree', 'k', '-j2'], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'build', '--tree', 'k', '-j2', '--no-ccache'], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const t = Date.now();
@@ -207,10 +208,8 @@ describe('kseries build (fixture tree)', () => {
     expect(readFileSync(join(buildDir, 'build.log'), 'utf8')).toContain('# reproduce: make');
   }, 30_000);
 
-  it('--ccache: CC and HOSTCC under ccache, CCACHE_DIR in the cache dir, its version recorded', () => {
-    setup();
-    // a ccache of our own first in PATH (hosts without ccache run this too; the real one is in the e2e build test):
-    // it logs its environment and command, then runs the command
+  /** A ccache of our own first in PATH (hosts without ccache run this too; the real one is in the e2e build test): it logs its environment and command, then runs the command. */
+  function ccacheDouble(): { PATH: string; log: string } {
     const bin = join(env.root, 'fake-bin');
     const log = join(env.root, 'ccache.log');
     mkdirSync(bin);
@@ -219,7 +218,30 @@ describe('kseries build (fixture tree)', () => {
       `#!/bin/sh\nif [ "$1" = --version ]; then echo 'ccache version 4.8.2 (test double)'; exit 0; fi\necho "CCACHE_DIR=$CCACHE_DIR CCACHE_BASEDIR=$CCACHE_BASEDIR $*" >> ${log}\nexec "$@"\n`,
       { mode: 0o755 },
     );
-    const r = runCli(['build', '--tree', 'k', '-j2', '--ccache', '--json'], { env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` } });
+    return { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, log };
+  }
+
+  it.each<[string, string[], 'double' | 'none', boolean, string[]]>([
+    ['no flag, ccache installed: on (the default)', [], 'double', true, []],
+    ['--ccache, ccache installed: on', ['--ccache'], 'double', true, []],
+    ['--no-ccache, ccache installed: off', ['--no-ccache'], 'double', false, []],
+    ['no flag, no ccache: off, without a warning', [], 'none', false, []],
+    ['--ccache, no ccache: off, with a warning', ['--ccache'], 'none', false, ['ccache is not installed (kseries doctor --fix, or apt-get install ccache): building without it']],
+  ])('%s', (_what, flags, host, on, warnings) => {
+    setup();
+    const PATH = host === 'double' ? ccacheDouble().PATH : pathWithout(/^ccache$/);
+    const r = runCli(['build', '--tree', 'k', '-j2', ...flags, '--dry-run', '--json'], { env: { PATH } });
+    expect(r.code, r.stderr).toBe(0);
+    const j = json(r.stdout);
+    expect(j.warnings).toEqual(warnings);
+    const vars = on ? `ARCH=x86_64 'CC=ccache gcc' 'HOSTCC=ccache gcc'` : 'ARCH=x86_64';
+    expect(j.result.commands).toEqual([`${on ? `CCACHE_DIR=${env.paths.cache}/ccache CCACHE_BASEDIR=${env.root} CCACHE_NOHASHDIR=true ` : ''}make -C ${join(env.root, 'linux')} O=${buildDir} ${vars} -j2 bzImage modules`]);
+  });
+
+  it('--ccache: CC and HOSTCC under ccache, CCACHE_DIR in the cache dir, its version recorded', () => {
+    setup();
+    const { PATH, log } = ccacheDouble();
+    const r = runCli(['build', '--tree', 'k', '-j2', '--ccache', '--json'], { env: { PATH } });
     expect(r.code).toBe(0);
     const res = json(r.stdout).result;
     expect(res.command).toBe(`CCACHE_DIR=${env.paths.cache}/ccache CCACHE_BASEDIR=${env.root} CCACHE_NOHASHDIR=true make -C ${join(env.root, 'linux')} O=${buildDir} ARCH=x86_64 'CC=ccache gcc' 'HOSTCC=ccache gcc' -j2 bzImage modules`);

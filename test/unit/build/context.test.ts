@@ -52,7 +52,20 @@ describe('resolveBuild', () => {
     writeFakeBuildDir(buildDir);
     const c = resolveBuild(env.paths, req({ ccache: true }), { PATH: pathWith(['make', 'gcc', 'ld']) });
     expect(c.spec.ccache).toBe(false);
-    expect(c.warnings).toEqual(['ccache is not installed (apt-get install ccache): building without it']);
+    expect(c.warnings).toEqual(['ccache is not installed (kseries doctor --fix, or apt-get install ccache): building without it']);
+    expect(c.ccache).toMatchObject({ use: false, flag: '--no-ccache' });
+  });
+
+  it('neither --ccache nor --no-ccache: on when ccache is installed, off (and no warning) when not', () => {
+    writeFakeBuildDir(buildDir);
+    const on = resolveBuild(env.paths, req({ ccache: undefined }), { PATH: pathWith(['make', 'gcc', 'ld', 'ccache']) });
+    expect(on.spec).toMatchObject({ ccache: true, ccacheDir: join(env.paths.cache, 'ccache') });
+    expect(on.ccache).toMatchObject({ use: true, flag: '--ccache' });
+    rmSync(join(env.root, 'bin'), { recursive: true });
+    const off = resolveBuild(env.paths, req({ ccache: undefined }), { PATH: pathWith(['make', 'gcc', 'ld']) });
+    expect(off.spec).toMatchObject({ ccache: false, ccacheDir: null });
+    expect(off.warnings).toEqual([]);
+    expect(resolveBuild(env.paths, req({ ccache: false }), { PATH: pathWith(['ccache']) }).spec.ccache).toBe(false);
   });
 
   it('--ccache: CCACHE_DIR from the environment, else the cache dir', () => {

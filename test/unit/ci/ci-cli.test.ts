@@ -43,6 +43,24 @@ describe('kseries ci (CLI)', () => {
     expect(existsSync(join(env.paths.data, 'trees.json'))).toBe(false);
   });
 
+  it.each<[string, string[], boolean, string, string[]]>([
+    ['ccache installed, no flag: the build runs under it, and its command says so', [], true, '--ccache', []],
+    ['ccache installed, --no-ccache', ['--no-ccache'], true, '--no-ccache', []],
+    ['ccache installed, --ccache (still accepted)', ['--ccache'], true, '--ccache', []],
+    ['no ccache, no flag: off, and the command says --no-ccache', [], false, '--no-ccache', []],
+    ['no ccache, --ccache: off, with a warning', ['--ccache'], false, '--no-ccache', ['ccache is not installed (kseries doctor --fix, or apt-get install ccache): building without it']],
+  ])('one ccache default (as kseries build): %s', (_what, flags, installed, flag, warnings) => {
+    // a PATH with a ccache of our own, or none at all (PATH is only looked through here: nothing runs)
+    const bin = join(env.root, 'bin');
+    mkdirSync(bin);
+    if (installed) writeFileSync(join(bin, 'ccache'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const r = runCli(['ci', '--dry-run', '--json', '--results', join(env.root, 'res'), ...flags], { env: { PATH: bin } });
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.warnings).toEqual(warnings);
+    expect(j.result.plan.trees[0].stages.find((s: { id: string }) => s.id === 'build').commands).toEqual([`kseries build --tree k61 ${flag}`]);
+  });
+
   it('with trees registered but no k61 and no --tree: a usage error naming them (exit 2)', () => {
     register({ a: { ref: 'main' }, b: { ref: 'main' } });
     const r = runCli(['ci', '--dry-run']);

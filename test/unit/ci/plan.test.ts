@@ -31,7 +31,7 @@ describe('planCi', () => {
     expect(Object.fromEntries(stages.map((s) => [s.id, s.commands[0]]))).toEqual({
       apply: 'kseries apply --tree k61',
       kconfig: 'kseries kconfig apply --tree k61 --base tinyconfig --platform qemu-x86_64 --persist blk --selftests memory-hotplug,dax',
-      build: 'kseries build --tree k61',
+      build: 'kseries build --tree k61 --no-ccache',
       checkpatch: 'kseries checkpatch --tree k61',
       selftest: 'kseries selftest --tree k61 --scenario kmem-persist-suite',
     });
