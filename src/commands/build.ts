@@ -24,7 +24,7 @@ export default class Build extends KseriesCommand {
   static override description = withExitCodes(
     'Builds the applied worktree of the tree (kseries apply) in its O= directory <cache>/build/<tree>/<arch>-<profile>/ ' +
       '(configured by `kseries kconfig apply`, or --config FILE), so that a rebuild only recompiles what changed. Shows ' +
-      'objects compiled against an estimate and the directory being built; saves the full output in BUILD/logs/ (BUILD/build.log ' +
+      'objects compiled against an estimate from the last build (a first build says it has none) and the directory being built; saves the full output in BUILD/logs/ (BUILD/build.log ' +
       'is the last one) and writes BUILD/metadata.json (commits, config hash, toolchain, the command line that reproduces the ' +
       'build, durations, warnings, artifacts). A build error exits 1 and shows the first error with file:line and the lines ' +
       'around it; a missing compiler, tool or host header exits 3 with the package to install. ' +

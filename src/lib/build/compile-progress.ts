@@ -4,7 +4,10 @@
  * estimate, and the directory being built. The estimate is the number of objects the
  * build directory already holds (what a full build of this config makes; a rebuild
  * compiles a part of it), else the count of the previous build, kept in
- * kseries-build-stats.json.
+ * kseries-build-stats.json. A first build has no estimate, and says so: the host
+ * programs `make tinyconfig` leaves in scripts/kconfig/ are not kernel objects, and an
+ * estimate that the count overtakes is said to be exceeded rather than raised to match
+ * (which showed a first build as "276/~276 objects" all along).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,9 +15,22 @@ import { writeFileAtomic } from '../atomic-write.js';
 
 const CC_RE = /^ {2}CC(?: \[M\])?\s+(\S+)$/;
 
+/**
+ * Where the estimate comes from: the objects counted after the last build, the objects
+ * in the build directory now, the count of CC lines of the previous build, or nothing
+ * (a first build).
+ */
+export type EstimateBasis = 'last-build' | 'build-dir' | 'previous-count' | 'first-build';
+
+export interface Estimate {
+  total: number | null;
+  basis: EstimateBasis;
+}
+
 export interface ProgressSnapshot {
   compiled: number;
   estimate: number | null;
+  basis: EstimateBasis;
   /** The directory of the last object compiled. */
   dir: string | null;
 }
@@ -22,7 +38,7 @@ export interface ProgressSnapshot {
 export class CompileCounter {
   private compiled = 0;
   private dir: string | null = null;
-  constructor(private readonly estimate: number | null) {}
+  constructor(private readonly estimate: Estimate) {}
 
   /** Feeds one log line; true when it was a CC line. */
   feed(line: string): boolean {
@@ -34,13 +50,17 @@ export class CompileCounter {
   }
 
   snapshot(): ProgressSnapshot {
-    return { compiled: this.compiled, estimate: this.estimate, dir: this.dir };
+    return { compiled: this.compiled, estimate: this.estimate.total, basis: this.estimate.basis, dir: this.dir };
   }
 }
 
+/** "12/~1088 objects compiled · drivers/dax/", "276 objects compiled (no estimate: first build)", "1200 objects compiled (~1088 estimated: exceeded)". Pure. */
 export function renderProgress(s: ProgressSnapshot): string {
-  const count = s.estimate ? `${s.compiled}/~${Math.max(s.estimate, s.compiled)} objects` : `${s.compiled} objects`;
-  return s.dir ? `${count} compiled · ${s.dir}/` : `${count} compiled`;
+  let count: string;
+  if (!s.estimate) count = `${s.compiled} objects compiled${s.basis === 'first-build' ? ' (no estimate: first build)' : ''}`;
+  else if (s.compiled > s.estimate) count = `${s.compiled} objects compiled (~${s.estimate} estimated: exceeded)`;
+  else count = `${s.compiled}/~${s.estimate} objects compiled`;
+  return s.dir ? `${count} · ${s.dir}/` : count;
 }
 
 export interface BuildStats {
@@ -50,11 +70,14 @@ export interface BuildStats {
   objects: number;
 }
 
-/** Counts the .o files under DIR (kbuild's objects; a few thousand for a small config). */
+/** Top-level directories of host programs (kconfig's conf, modpost, objtool…): built with HOSTCC, not kernel objects. */
+const HOST_DIRS = new Set(['scripts', 'tools']);
+
+/** Counts the kernel's .o files under DIR (a few thousand for a small config), not those of host programs. */
 export function countObjects(dir: string): number {
   if (!existsSync(dir)) return 0;
   let n = 0;
-  const walk = (d: string) => {
+  const walk = (d: string, top: boolean) => {
     let entries;
     try {
       entries = readdirSync(d, { withFileTypes: true });
@@ -63,11 +86,11 @@ export function countObjects(dir: string): number {
     }
     for (const e of entries) {
       if (e.isDirectory()) {
-        if (e.name !== 'logs' && e.name !== 'source') walk(join(d, e.name));
+        if (e.name !== 'logs' && e.name !== 'source' && !(top && HOST_DIRS.has(e.name))) walk(join(d, e.name), false);
       } else if (e.name.endsWith('.o')) n++;
     }
   };
-  walk(dir);
+  walk(dir, true);
   return n;
 }
 
@@ -84,11 +107,16 @@ export function writeStats(path: string, s: BuildStats): void {
   writeFileAtomic(path, `${JSON.stringify(s)}\n`);
 }
 
-/** The estimate for the next build of BUILD_DIR: its objects (as counted after the last build, else now), else the previous build's count, else unknown. */
-export function estimateFor(buildDir: string, statsPath: string): number | null {
+/** The estimate from what an earlier build left: its objects (as counted after it, else now in the build directory), else its count, else none (a first build). Pure. */
+export function estimateFrom(stats: BuildStats | null, objectsNow: number): Estimate {
+  if (stats?.objects) return { total: stats.objects, basis: 'last-build' };
+  if (objectsNow > 0) return { total: objectsNow, basis: 'build-dir' };
+  if (stats?.compiled) return { total: stats.compiled, basis: 'previous-count' };
+  return { total: null, basis: 'first-build' };
+}
+
+/** The estimate for the next build of BUILD_DIR (the directory is walked only when the stats do not say). */
+export function estimateFor(buildDir: string, statsPath: string): Estimate {
   const stats = readStats(statsPath);
-  if (stats?.objects) return stats.objects;
-  const objects = countObjects(buildDir);
-  if (objects > 0) return objects;
-  return stats?.compiled || null;
+  return estimateFrom(stats, stats?.objects ? 0 : countObjects(buildDir));
 }

@@ -63,7 +63,7 @@ describe('executeBuild', () => {
     expect(log).toContain('# make exit 0 after 1.2 s');
     expect(seen.map((s) => s.compiled)).toEqual([1, 2, 2]);
     expect(seen[1].dir).toBe('drivers/dax');
-    expect(renderProgress(seen[1])).toBe('2 objects compiled · drivers/dax/');
+    expect(renderProgress(seen[1])).toBe('2 objects compiled (no estimate: first build) · drivers/dax/');
     expect(o.ledger.objects['drivers/dax/kmem.o'].warnings).toHaveLength(1);
     expect(JSON.parse(readFileSync(plan.layout.stats, 'utf8'))).toEqual({ compiled: 2, objects: 0 });
     expect(readFileSync(plan.layout.lastLog, 'utf8')).toBe(readFileSync(plan.logPath, 'utf8'));
@@ -74,7 +74,7 @@ describe('executeBuild', () => {
     const fake = new FakeRunner().expect('make', makeReply(['  CC      drivers/dax/kmem.o']));
     const seen: ProgressSnapshot[] = [];
     await executeBuild(fake, planBuild(spec, 'S2'), { onProgress: (s) => seen.push(s), throttleMs: 0 });
-    expect(seen[0]).toEqual({ compiled: 1, estimate: 1088, dir: 'drivers/dax' });
+    expect(seen[0]).toEqual({ compiled: 1, estimate: 1088, basis: 'previous-count', dir: 'drivers/dax' });
     expect(renderProgress(seen[0])).toBe('1/~1088 objects compiled · drivers/dax/');
   });
 
