@@ -2,7 +2,8 @@
 /**
  * SIGKILL loops (test/unit/*-kill.test.ts): a kseries run started in a process group of its
  * own and killed whole (node and its git, tar, make children), as a power cut or the OOM
- * killer would, after a random delay. KSERIES_INTERRUPT_RUNS sets the number of kills (default
+ * killer would, after a random delay; SIGINT loops (*-interrupt.test.ts): the same group
+ * sent SIGINT, as Ctrl-C does. KSERIES_INTERRUPT_RUNS sets the number of kills (default
  * 5, for CI; the documented full runs use 200, README, testing). Test setup only.
  */
 import { spawn } from 'node:child_process';
@@ -21,25 +22,61 @@ const groupAlive = (pid: number) => {
 
 /** Starts kseries ARGS in a process group of its own and SIGKILLs the whole group after DELAY ms (or lets it finish). */
 export async function killAfter(args: string[], delay: number, env: Record<string, string> = {}): Promise<{ code: number | null; ms: number; killed: boolean }> {
+  const r = await signalAfter(args, delay, 'SIGKILL', env);
+  return { code: r.bySignal ? null : r.code, ms: r.ms, killed: r.signalled };
+}
+
+/**
+ * Starts kseries ARGS in a process group of its own and, after DELAY ms, sends SIGINT to the
+ * whole group, as Ctrl-C in a terminal does (node and its git, tar, make children all get it).
+ * `code` is what a shell reports: the exit code, or 128 + 2 when node died of the signal
+ * itself (before kseries installed its handler; `bySignal` says so). `interrupted`: the
+ * signal was sent before the run ended. `strays`: processes of the group outlived kseries by 5 s.
+ */
+export async function interruptAfter(args: string[], delay: number, env: Record<string, string> = {}): Promise<{ code: number; bySignal: boolean; interrupted: boolean; strays: boolean; stderr: string; ms: number }> {
+  const r = await signalAfter(args, delay, 'SIGINT', env);
+  return { ...r, interrupted: r.signalled };
+}
+
+async function signalAfter(args: string[], delay: number, sig: 'SIGKILL' | 'SIGINT', env: Record<string, string>) {
   const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'run.js');
   const t0 = Date.now();
-  const child = spawn(process.execPath, [bin, ...args], { stdio: 'ignore', env: { ...process.env, ...env }, detached: true });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  let killed = false;
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, detached: true });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  let signalled = false;
   const timer = setTimeout(() => {
     try {
-      process.kill(-child.pid!, 'SIGKILL');
-      killed = true;
+      process.kill(-child.pid!, sig);
+      signalled = true;
     } catch {
       /* already gone */
     }
   }, delay);
-  const code = await exited;
+  const { code, signal } = await exited;
   clearTimeout(timer);
   const ms = Date.now() - t0;
-  // children killed with the group are reaped by init; wait until none is left
-  for (let i = 0; i < 100 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 20));
-  return { code, ms, killed };
+  // children killed with the group are reaped by init; one still running 5 s after kseries exited is one it left behind (reported, then killed)
+  for (let i = 0; i < 250 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 20));
+  const strays = groupAlive(child.pid!);
+  if (strays) process.kill(-child.pid!, 'SIGKILL');
+  return { code: code ?? 128 + (signal === 'SIGINT' ? 2 : 9), bySignal: code === null, signalled, strays, stderr, ms };
+}
+
+/**
+ * A delay within the work of a run that takes FULL ms, of which about START ms are node's and
+ * oclif's start-up (the time of `kseries tree list`): Ctrl-C then mostly hits kseries at work
+ * rather than node loading modules, before any handler (a run killed there did nothing).
+ */
+export const workDelay = (startMs: number, fullMs: number) => Math.floor(startMs * 0.8 + Math.random() * Math.max(1, fullMs * 1.1 - startMs * 0.8));
+
+/** The start-up time of a kseries run: a `tree list`, ms. */
+export async function startupMs(): Promise<number> {
+  const { runCliAsync } = await import('./cli-async.js');
+  const t0 = Date.now();
+  await runCliAsync(['tree', 'list']);
+  return Date.now() - t0;
 }
 
 /** A delay for run RUN: spread over the whole run (and a bit past it), seeded by nothing (each loop differs). */

@@ -5,13 +5,13 @@
  * cleanup, and the command log. Commands stay thin: parse, call a service, render.
  */
 import { Command, Flags, type Interfaces } from '@oclif/core';
-import { EXIT, EXIT_CODE_HELP, KseriesError, toKseriesError } from '../errors.js';
+import { EXIT, EXIT_CODE_HELP, InterruptedError, KseriesError, toKseriesError } from '../errors.js';
 import { ExecaRunner, type Runner } from '../exec/runner.js';
 import { commandLine } from '../exec/shell-quote.js';
 import { setGitHistorySink } from '../git/git.js';
 import { configureLocks } from '../lock/locks.js';
 import { statePaths, type StatePaths } from '../paths.js';
-import { installInterruptHandler, runCleanups } from './interrupt.js';
+import { installInterruptHandler, interruptSignal, runCleanups } from './interrupt.js';
 import { progressEnabled } from './progress.js';
 
 export type Status = 'ok' | 'fail' | 'error';
@@ -109,7 +109,9 @@ export abstract class KseriesCommand extends Command {
     // oclif's own help/version exits
     if ((err as { oclif?: { exit?: number } }).oclif?.exit === 0) throw err;
     await runCleanups();
-    const e: KseriesError = toKseriesError(err);
+    let e: KseriesError = toKseriesError(err);
+    // after Ctrl-C, a failure is its consequence (a child died of the same SIGINT first): exit 130
+    if (interruptSignal().aborted && e.kind !== 'interrupted' && e.kind !== 'usage') e = new InterruptedError(`interrupted (${e.message})`);
     const json = this.jsonEnabled() || this.argv.includes('--json');
     if (json) {
       process.stdout.write(

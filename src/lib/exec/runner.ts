@@ -139,6 +139,8 @@ export class ExecaRunner implements Runner {
       throw infraError(`${spec.cmd}: command not found`, 'Run `kseries doctor` to see which host tools are missing, then `kseries doctor --fix`.');
     }
     if (global.aborted) throw new InterruptedError(`interrupted while running: ${command}`);
+    // Ctrl-C reaches the whole process group: the child may die of it before our own handler has run
+    if (r.signal === 'SIGINT' && !spec.ignoreInterrupt) throw new InterruptedError(`interrupted while running: ${command}`);
     const cancelled = !!spec.cancelSignal?.aborted;
     if (r.exitCode === undefined && !r.timedOut && !cancelled && !r.signal) {
       throw infraError(`${spec.cmd} could not be started: ${err.originalMessage ?? r.message}`, 'Check that the tool is installed and executable.');
