@@ -7,6 +7,7 @@
 import type { ListrTask } from 'listr2';
 import { runTasks } from '../cli/progress.js';
 import { toKseriesError, type KseriesError } from '../errors.js';
+import { inOwnLockTask } from '../lock/locks.js';
 import { Git } from '../git/git.js';
 import type { TreeRecord } from '../trees/registry.js';
 
@@ -50,7 +51,7 @@ export async function runPerTree<R>(
       for (const { t } of g) {
         task.title = opts.title(t);
         try {
-          const r = await fn(t, (m) => (task.output = m));
+          const r = await inOwnLockTask(() => fn(t, (m) => (task.output = m)));
           outcomes.set(t.name, { tree: t.name, result: r });
           task.title = opts.done(t, r);
         } catch (err) {

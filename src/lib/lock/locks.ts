@@ -30,6 +30,7 @@
  * keeps the tree and build directory from its build stage to the tree's last stage: its
  * build stage takes the tree's selftest results directory first, for the selftest stage.)
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { dirname } from 'node:path';
 import { infraError, InterruptedError } from '../errors.js';
 import { interruptSignal } from '../cli/interrupt.js';
@@ -138,6 +139,18 @@ const sleep = (ms: number, signal: AbortSignal, what: string) =>
     else signal.addEventListener('abort', abort, { once: true });
   });
 
+/**
+ * The locks one task of a run holds, when a run does tasks side by side (runPerTree: trees
+ * of different object stores in parallel). The lock order holds within each task; two
+ * tasks' locks are not nested in each other.
+ */
+const taskHeld = new AsyncLocalStorage<Set<string>>();
+
+/** Runs fn as a task of its own for the lock order (see taskHeld). */
+export function inOwnLockTask<T>(fn: () => Promise<T>): Promise<T> {
+  return taskHeld.run(new Set(), fn);
+}
+
 function releaser(path: string): () => void {
   let done = false;
   return () => {
@@ -219,7 +232,8 @@ export async function acquireLock(target: LockTarget, opts: { wait?: boolean; si
     mine.count++;
     return releaser(path);
   }
-  const holding = [...held.values()].map((h) => h.target);
+  const task = taskHeld.getStore();
+  const holding = [...held.entries()].filter(([p]) => !task || task.has(p)).map(([, h]) => h.target);
   policy.onAcquire?.(target, holding);
   const problem = orderProblem(holding, target);
   if (problem) throw new Error(`internal error: ${problem}`);
@@ -234,7 +248,13 @@ export async function acquireLock(target: LockTarget, opts: { wait?: boolean; si
     if (shared) liveReaders(path, what);
     sweepLockLeftovers(path);
     if (announced !== null) policy.notify(`kseries: got ${what} after waiting ${Math.round((Date.now() - started) / 1000)} s`);
-    return releaser(path);
+    const release = releaser(path);
+    if (!task) return release;
+    task.add(path);
+    return () => {
+      task.delete(path);
+      release();
+    };
   };
   /** Another run holds it: refuse (no wait) or say so once per holder, and wait a while. */
   const busy = async (text: string, key: string, holder: LockHolder | null) => {
