@@ -2,22 +2,13 @@
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
 import { withExitCodes } from '../lib/cli/describe.js';
-import { note, runTasks } from '../lib/cli/progress.js';
-import { ARCH_NAMES } from '../lib/build/arches.js';
-import { describeCcache } from '../lib/build/ccache.js';
-import { renderProgress, type ProgressSnapshot } from '../lib/build/compile-progress.js';
-import { buildLocks, resolveBuild, type BuildContext } from '../lib/build/context.js';
-import { planDelta, runDelta, type DeltaReport } from '../lib/build/delta.js';
-import { planEachCommit, runEachCommit, type EachCommitReport } from '../lib/build/each-commit.js';
-import { planBuild, renderBuildPlan } from '../lib/build/plan.js';
-import { renderBuild, renderDelta, renderEachCommit } from '../lib/build/render.js';
-import { buildStep, type BuildReport } from '../lib/build/step.js';
-import { probeToolchain } from '../lib/build/toolchain.js';
-import { runStamp } from '../lib/build/layout.js';
 import { noWaitFlag } from '../lib/cli/no-wait.js';
-import { withLock } from '../lib/lock/locks.js';
-
-type DryRun = { dryRun: true; mode: string; commands: string[]; buildDir: string; srcDir: string; targets: string[] };
+import { ARCH_NAMES } from '../lib/build/arches.js';
+import { dryRunBuild, executeBuild, type BuildDryRun, type BuildMode } from '../lib/build/command.js';
+import { resolveBuild } from '../lib/build/context.js';
+import type { DeltaReport } from '../lib/build/delta.js';
+import type { EachCommitReport } from '../lib/build/each-commit.js';
+import type { BuildReport } from '../lib/build/step.js';
 
 export default class Build extends KseriesCommand {
   static override summary = 'Build the kernel and modules of a tree out of tree (O=), incrementally, and locate the first error.';
@@ -66,7 +57,7 @@ export default class Build extends KseriesCommand {
     ...noWaitFlag,
   };
 
-  async run(): Promise<BuildReport | DeltaReport | EachCommitReport | DryRun> {
+  async run(): Promise<BuildReport | DeltaReport | EachCommitReport | BuildDryRun> {
     const { flags } = await this.parse(Build);
     const request = {
       tree: flags.tree,
@@ -83,74 +74,17 @@ export default class Build extends KseriesCommand {
       timeoutSec: flags.timeout,
       dryRun: flags['dry-run'],
     };
-    let ctx = resolveBuild(this.state, request);
+    const ctx = resolveBuild(this.state, request);
     for (const w of ctx.warnings) this.warn2(w);
-    const mode = flags['each-commit'] ? 'each-commit' : flags['warnings-delta'] ? 'warnings-delta' : 'build';
-    if (flags['dry-run']) return this.dryRun(ctx, mode);
-
-    const what = `${ctx.tree.name} for ${ctx.spec.arch.name}`;
-    // --version of each tool runs beside make: only metadata.json waits for it (missing tools were caught from PATH)
-    const toolchain = probeToolchain(this.runner, ctx.spec, what);
-    toolchain.catch(() => undefined);
-    if (mode === 'build') note(this.quiet, `source ${ctx.spec.srcDir}\nO=${ctx.spec.buildDir}\n${describeCcache(ctx.ccache)}\n$ ${planBuild(ctx.spec, runStamp()).commandLine}`);
-    let result!: BuildReport | DeltaReport | EachCommitReport;
-    // the tree shared (no apply/rebase under make), the O= directory exclusively: another run waits, or exits 3 with --no-wait
-    await withLock(buildLocks(this.state, ctx), () => {
-      ctx = resolveBuild(this.state, request); // what apply left, if this run waited for it
-      return runTasks(
-        [
-          {
-            title: `${mode === 'build' ? 'Building' : mode === 'each-commit' ? 'Building each commit of' : 'Warnings delta of'} ${what}`,
-            task: async (_ctx, task) => {
-              let step = '';
-              const onProgress = (s: ProgressSnapshot) => (task.output = `${step ? `${step}: ` : ''}${renderProgress(s)}`);
-              const onStep = (t: string) => {
-                step = t;
-                task.output = t;
-              };
-              if (mode === 'each-commit') result = await runEachCommit(this.runner, this.state, ctx, toolchain, { onStep, onProgress });
-              else if (mode === 'warnings-delta') result = await runDelta(this.runner, this.state, ctx, toolchain, { onStep, onProgress });
-              else {
-                const w = ctx.workspace;
-                result = (
-                  await buildStep(this.runner, {
-                    spec: ctx.spec,
-                    toolchain,
-                    commit: w?.head ?? null,
-                    baseCommit: w?.baseCommit ?? null,
-                    series: w?.series ?? null,
-                    onProgress,
-                  })
-                ).report;
-              }
-            },
-          },
-        ],
-        { quiet: this.quiet },
-      );
-    });
-    if (mode === 'each-commit') {
-      const r = result as EachCommitReport;
-      this.out(renderEachCommit(r));
-      if (!r.ok) this.verdict('fail');
-    } else if (mode === 'warnings-delta') {
-      const r = result as DeltaReport;
-      this.out(renderDelta(r));
-      if (!r.ok) this.verdict('fail');
-    } else {
-      const r = result as BuildReport;
-      this.out(renderBuild(r));
-      if (r.status !== 'ok') this.verdict('fail');
+    const mode: BuildMode = flags['each-commit'] ? 'each-commit' : flags['warnings-delta'] ? 'warnings-delta' : 'build';
+    if (flags['dry-run']) {
+      const dry = await dryRunBuild(this.state, ctx, mode);
+      this.out(dry.commands.join('\n'));
+      return dry;
     }
-    return result;
-  }
-
-  private async dryRun(ctx: BuildContext, mode: string): Promise<DryRun> {
-    let commands: string[];
-    if (mode === 'each-commit') commands = (await planEachCommit(this.state, ctx)).commands;
-    else if (mode === 'warnings-delta') commands = (await planDelta(this.state, ctx)).commands;
-    else commands = [renderBuildPlan(planBuild(ctx.spec, runStamp()))];
-    this.out(commands.join('\n'));
-    return { dryRun: true, mode, commands, buildDir: ctx.spec.buildDir, srcDir: ctx.spec.srcDir, targets: ctx.spec.targets };
+    const outcome = await executeBuild(this.runner, this.state, request, ctx, mode, this.quiet);
+    this.out(outcome.text);
+    if (!outcome.ok) this.verdict('fail');
+    return outcome.result;
   }
 }
