@@ -4,8 +4,8 @@ import { KseriesCommand } from '../lib/cli/base-command.js';
 import { noWaitFlag } from '../lib/cli/no-wait.js';
 import { withExitCodes } from '../lib/cli/describe.js';
 import { abortTree, applyTree, continueTree, planTree, type AbortResult } from '../lib/apply/apply.js';
-import { runPerTree } from '../lib/apply/multi.js';
-import { renderPlan, renderStep } from '../lib/apply/plan.js';
+import { runPerTree, summarizeOutcomes } from '../lib/apply/multi.js';
+import { planJson, renderPlan } from '../lib/apply/plan.js';
 import { renderApplyReport } from '../lib/apply/render.js';
 import type { ApplyReport } from '../lib/apply/report.js';
 import { usageError } from '../lib/errors.js';
@@ -69,19 +69,7 @@ export default class Apply extends KseriesCommand {
       const plans = [];
       for (const t of trees) plans.push(await planTree(this.state, t, opts));
       this.out(plans.map(renderPlan).join('\n\n'));
-      const json = plans.map((p) => ({
-        tree: p.facts.tree.name,
-        series: p.facts.choice.base,
-        chosenBy: p.facts.choice.chosenBy,
-        target: p.facts.target,
-        mode: p.mode,
-        baseCommit: p.baseCommit,
-        ladder: p.ladder,
-        worktree: p.facts.worktree,
-        branch: p.facts.branch,
-        steps: p.steps.map(renderStep),
-        notes: p.notes,
-      }));
+      const json = plans.map(planJson);
       return trees.length === 1 ? json[0] : { plans: json };
     }
 
@@ -94,12 +82,10 @@ export default class Apply extends KseriesCommand {
       title: (t) => `${t.name}: applying`,
       done: (t, r) => `${t.name}: ${r.status}${r.conflict ? ` at patch ${r.conflict.patch.index}` : ''}`,
     });
-    const reports = outcomes.filter((o) => o.result).map((o) => o.result!);
-    const errors = outcomes.filter((o) => o.error).map((o) => ({ tree: o.tree, kind: o.error!.kind, message: o.error!.message, suggestion: o.error!.suggestion ?? null }));
+    const { reports, errors, verdict } = summarizeOutcomes(outcomes);
     this.out(reports.map(renderApplyReport).join('\n\n'));
     for (const e of errors) this.warn2(`tree ${e.tree}: ${e.message}${e.suggestion ? ` (${e.suggestion})` : ''}`);
-    if (errors.some((e) => e.kind === 'infra')) this.verdict('infra');
-    else if (errors.length || reports.some((r) => r.status === 'conflict')) this.verdict('fail');
+    if (verdict !== 'ok') this.verdict(verdict);
     return { trees: reports, errors };
   }
 

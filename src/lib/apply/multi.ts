@@ -66,3 +66,18 @@ export async function runPerTree<R>(
   await runTasks(tasks, { quiet: opts.quiet, concurrent: groups.length > 1 ? 2 : false, exitOnError: true });
   return trees.map((t) => outcomes.get(t.name) ?? { tree: t.name });
 }
+
+export interface TreeError {
+  tree: string;
+  kind: KseriesError['kind'];
+  message: string;
+  suggestion: string | null;
+}
+
+/** The reports and errors of a run over several trees, and its verdict: infra when a tree had one, fail on any other error or a conflict. */
+export function summarizeOutcomes<R extends { status: string }>(outcomes: Array<TreeOutcome<R>>): { reports: R[]; errors: TreeError[]; verdict: 'ok' | 'fail' | 'infra' } {
+  const reports = outcomes.filter((o) => o.result).map((o) => o.result!);
+  const errors = outcomes.filter((o) => o.error).map((o) => ({ tree: o.tree, kind: o.error!.kind, message: o.error!.message, suggestion: o.error!.suggestion ?? null }));
+  const verdict = errors.some((e) => e.kind === 'infra') ? 'infra' : errors.length || reports.some((r) => r.status === 'conflict') ? 'fail' : 'ok';
+  return { reports, errors, verdict };
+}

@@ -180,3 +180,20 @@ export function renderPlan(p: ApplyPlan): string {
   else p.steps.forEach((s, i) => lines.push(`  ${String(i + 1).padStart(2)}. ${renderStep(s)}`));
   return lines.join('\n');
 }
+
+/** The --json form of a plan (--dry-run). */
+export function planJson(p: ApplyPlan) {
+  return {
+    tree: p.facts.tree.name,
+    series: p.facts.choice.base,
+    chosenBy: p.facts.choice.chosenBy,
+    target: p.facts.target,
+    mode: p.mode,
+    baseCommit: p.baseCommit,
+    ladder: p.ladder,
+    worktree: p.facts.worktree,
+    branch: p.facts.branch,
+    steps: p.steps.map(renderStep),
+    notes: p.notes,
+  };
+}
