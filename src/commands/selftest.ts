@@ -1,23 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-import { join, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../lib/cli/base-command.js';
 import { noWaitFlag } from '../lib/cli/no-wait.js';
 import { withExitCodes } from '../lib/cli/describe.js';
-import { commandLine } from '../lib/exec/shell-quote.js';
-import { vmRoot } from '../lib/paths.js';
-import { claimRunDir, runDirStamp } from '../lib/run-dir.js';
-import { listScenarios, loadScenario, scenarioArg } from '../lib/scenario/load.js';
-import { builtKernel } from '../lib/selftest/built-kernel.js';
+import { planSelftestRequest } from '../lib/selftest/command.js';
 import { executeSelftest } from '../lib/selftest/execute.js';
 import { ktapJudge } from '../lib/selftest/ktap-judge.js';
-import { planSelftest, type SelftestPlan } from '../lib/selftest/plan.js';
-import { KSELFTEST_SCENARIO, parseTargets, selectRuns } from '../lib/selftest/select.js';
+import type { SelftestPlan } from '../lib/selftest/plan.js';
 import { planCommands, renderPlan } from '../lib/selftest/render-plan.js';
 import { renderResults, type SelftestResults } from '../lib/selftest/results.js';
-import { Registry } from '../lib/trees/registry.js';
 import { probeKvm } from '../lib/vm/accel.js';
-import { buildDirFor, sourceDirFor } from '../lib/workspace.js';
 
 export default class Selftest extends KseriesCommand {
   static override summary = 'Boot a built kernel in QEMU on emulated persistent memory and run scenarios and kselftests.';
@@ -51,49 +43,27 @@ export default class Selftest extends KseriesCommand {
 
   async run(): Promise<SelftestPlan | SelftestResults | { plan: SelftestPlan; commands: ReturnType<typeof planCommands> }> {
     const { flags } = await this.parse(Selftest);
-    const tree = new Registry(this.state).get(flags.tree);
-    const { srcDir, workspace } = sourceDirFor(this.state, tree);
-    const buildDir = resolve(flags['build-dir'] ?? buildDirFor(this.state, tree.name));
-    const { kernel, kernelRelease, releaseFile } = builtKernel(buildDir, flags.kernel ? resolve(flags.kernel) : undefined);
-    const { scenarios, targets } = selectRuns(listScenarios(), flags.scenario, parseTargets(flags.kselftests), (n) => loadScenario(n));
-    // a scenario given by path is rerun by that path
-    const asGiven = new Map(scenarios.map((l) => [l.scenario.name, scenarioArg(l)]));
-    // a fresh directory per run, even for two runs started in the same second (selftest-STAMP-2)
-    const resultsDir = flags.results ? resolve(flags.results) : claimRunDir(join('kseries-results', tree.name), `selftest-${runDirStamp()}`, { create: !flags['dry-run'] });
-    const plan = planSelftest({
-      tree: tree.name,
-      srcDir,
-      buildDir,
-      kernel,
-      scenarios,
-      kselftestTargets: targets,
+    const setup = planSelftestRequest(this.state, {
+      tree: flags.tree,
+      kernel: flags.kernel,
+      buildDir: flags['build-dir'],
+      scenario: flags.scenario,
+      kselftests: flags.kselftests,
       accel: flags.accel as 'auto' | 'kvm' | 'tcg',
-      timeoutSec: flags.timeout ?? null,
-      resultsDir,
-      imageDir: join(vmRoot(this.state), `selftest-${runDirStamp()}-${process.pid}`),
-      bootTimeoutSec: 60,
-      kernelRelease,
+      timeout: flags.timeout,
+      results: flags.results,
+      dryRun: flags['dry-run'],
     });
-    if (!plan.modulesDir) this.warn2(`${releaseFile} is missing: no modules.builtin in the guest (daxctl may complain)`);
+    for (const w of setup.warnings) this.warn2(w);
     if (flags['dry-run']) {
-      this.out(renderPlan(plan));
-      return { plan, commands: planCommands(plan) };
+      this.out(renderPlan(setup.plan));
+      return { plan: setup.plan, commands: planCommands(setup.plan) };
     }
-    const results = await executeSelftest(plan, {
+    const results = await executeSelftest(setup.plan, {
       runner: this.runner,
       paths: this.state,
       judge: ktapJudge,
-      info: {
-        kernelVersion: tree.kernel.string,
-        base: workspace?.series ?? null,
-        seriesHead: workspace?.series ? workspace.head : null,
-        rerun: (scenario) =>
-          commandLine('kseries', [
-            'selftest', '--tree', tree.name, '--build-dir', buildDir, ...(flags.kernel ? ['--kernel', kernel] : []),
-            ...(scenario === KSELFTEST_SCENARIO ? ['--kselftests', targets.join(',')] : ['--scenario', asGiven.get(scenario) ?? scenario]),
-            '--accel', flags.accel, ...(flags.timeout ? ['--timeout', String(flags.timeout)] : []),
-          ]),
-      },
+      info: { kernelVersion: setup.tree.kernel.string, base: setup.base, seriesHead: setup.seriesHead, rerun: setup.rerun },
       keepImages: flags['keep-images'],
       chooseAccel: async () => {
         const v = await probeKvm(this.runner);

@@ -1,28 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
-import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { KseriesCommand } from '../../lib/cli/base-command.js';
 import { noWaitFlag } from '../../lib/cli/no-wait.js';
 import { withExitCodes } from '../../lib/cli/describe.js';
 import { progressEnabled } from '../../lib/cli/progress.js';
+import { planCiRequest, runCiPlan } from '../../lib/ci/command.js';
 import { verdictOf } from '../../lib/ci/exit.js';
-import { executeCi, type CiHooks } from '../../lib/ci/executor.js';
-import { defaultScenarios, planCi, renderCiPlan, type CiPlan } from '../../lib/ci/plan.js';
-import { lineHooks, listrHooks } from '../../lib/ci/progress.js';
+import { renderCiPlan, type CiPlan } from '../../lib/ci/plan.js';
 import { renderCiRun } from '../../lib/ci/render.js';
-import { defaultStages } from '../../lib/ci/stages/index.js';
-import { chooseTrees } from '../../lib/ci/trees.js';
-import { writeCiReports } from '../../lib/ci/write.js';
 import { InterruptedError } from '../../lib/errors.js';
-import { resolveCcache } from '../../lib/build/ccache.js';
-import { withLock } from '../../lib/lock/locks.js';
-import { resultsDirLock } from '../../lib/lock/targets.js';
 import type { CiResults } from '../../lib/report/ci-results.js';
-import { claimRunDir, runDirStamp } from '../../lib/run-dir.js';
-import { listScenarios, loadScenario } from '../../lib/scenario/load.js';
-import { parseTargets } from '../../lib/selftest/select.js';
-import { patchesFlag, seriesRoot } from '../../lib/series/root.js';
-import { Registry } from '../../lib/trees/registry.js';
+import { patchesFlag } from '../../lib/series/root.js';
 
 export default class Ci extends KseriesCommand {
   static override summary = 'Run the whole pipeline on one or more trees: apply, kconfig, build, checkpatch, selftests; write the reports.';
@@ -66,52 +54,29 @@ export default class Ci extends KseriesCommand {
 
   async run(): Promise<CiResults | { dryRun: true; plan: CiPlan }> {
     const { flags } = await this.parse(Ci);
-    const registry = new Registry(this.state);
-    const trees = chooseTrees(
-      registry.list().map((t) => t.name),
-      { tree: flags.tree, all: flags.all },
-    );
-    const available = listScenarios();
-    const scenarios = flags.scenario?.length ? [...new Set(flags.scenario)] : defaultScenarios(available);
-    for (const s of scenarios) loadScenario(s); // unknown or invalid: a usage error before anything runs
-    const kselftests = parseTargets(flags.kselftests);
-    const patchesRoot = seriesRoot(flags.patches);
-    const ccache = resolveCcache(flags.ccache);
-    if (ccache.warning) this.warn2(ccache.warning);
-    const resultsDir = flags.results ? resolve(flags.results) : claimRunDir('kseries-results', `ci-${runDirStamp()}`, { create: !flags['dry-run'] });
-    const plan = planCi({
-      trees,
-      resultsDir,
+    const { plan, warnings } = planCiRequest(this.state, {
+      tree: flags.tree,
+      all: flags.all,
       keepGoing: flags['keep-going'],
-      options: {
-        patches: flags.patches ? patchesRoot : null,
-        scenarios,
-        kselftests,
-        kconfig: { base: 'tinyconfig', platform: 'qemu-x86_64', persist: ['blk'], selftests: ['memory-hotplug', 'dax'] },
-        jobs: flags.jobs ?? null,
-        ccache: ccache.use,
-        accel: flags.accel as 'auto' | 'kvm' | 'tcg',
-      },
+      results: flags.results,
+      scenario: flags.scenario,
+      kselftests: flags.kselftests,
+      jobs: flags.jobs,
+      ccache: flags.ccache,
+      accel: flags.accel as 'auto' | 'kvm' | 'tcg',
+      patches: flags.patches,
+      dryRun: flags['dry-run'],
     });
+    for (const w of warnings) this.warn2(w);
     if (flags['dry-run']) {
       this.out(renderCiPlan(plan));
       return { dryRun: true, plan };
     }
-
-    const drawing = progressEnabled(this.jsonEnabled()) ? listrHooks(plan) : null;
-    const hooks: CiHooks = drawing?.hooks ?? (this.jsonEnabled() || process.env.KSERIES_NO_PROGRESS === '1' ? {} : lineHooks((s) => process.stderr.write(s)));
-    // the results directory for the whole run; each stage takes its tree, build directory or selftest results itself
-    const { run, written } = await withLock(resultsDirLock(this.state, resultsDir), async () => {
-      const run = await executeCi(plan, defaultStages({ runner: this.runner, paths: this.state, patchesRoot }), hooks);
-      if (drawing) {
-        drawing.finish();
-        await drawing.done;
-      }
-      return { run, written: writeCiReports(resultsDir, run, { paths: this.state, cwd: process.cwd(), argv: ['ci', ...this.argv] }) };
-    });
-    this.out(renderCiRun(written.ci, resultsDir));
-    if (run.interrupted) throw new InterruptedError(`interrupted; the results so far are in ${resultsDir}`);
-    this.verdict(verdictOf(written.ci.overall));
-    return written.ci;
+    const json = this.jsonEnabled();
+    const { run, ci } = await runCiPlan(this.runner, this.state, plan, { patches: flags.patches, progress: progressEnabled(json), json, argv: this.argv });
+    this.out(renderCiRun(ci, plan.resultsDir));
+    if (run.interrupted) throw new InterruptedError(`interrupted; the results so far are in ${plan.resultsDir}`);
+    this.verdict(verdictOf(ci.overall));
+    return ci;
   }
 }
