@@ -4,17 +4,10 @@
  * The verdict is read from the tree, never from the runner's exit status
  * (run_kselftest.sh exits 0 even when tests fail).
  */
-import type { KtapResult, KtapStatus, KtapTest } from './parser.js';
+import type { KtapCounts, KtapResult, KtapStatus, KtapTest } from './types.js';
 
-export interface KtapCounts {
-  pass: number;
-  fail: number;
-  skip: number;
-  todo: number;
-  crashed: number;
-  error: number;
-  total: number;
-}
+export type { KtapCounts } from './types.js';
+
 
 const SEVERITY: Record<KtapStatus, number> = { skip: 0, todo: 1, pass: 2, error: 3, fail: 4, crashed: 5 };
 
