@@ -58,4 +58,13 @@ describe('imports in src/', () => {
     expect(all.length).toBeGreaterThan(50);
     expect(cycles(graph)).toEqual([]);
   });
+
+  it('reach the outside through one door each: execa only from exec/runner.ts, simple-git only from git/git.ts', () => {
+    const importers = (pkg: string) =>
+      files(SRC)
+        .filter((f) => new RegExp(`from\\s+['"]${pkg}['"]`).test(readFileSync(f, 'utf8')))
+        .map((f) => relative(SRC, f));
+    expect(importers('execa')).toEqual(['lib/exec/runner.ts']);
+    expect(importers('simple-git')).toEqual(['lib/git/git.ts']);
+  });
 });
