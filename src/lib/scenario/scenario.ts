@@ -12,7 +12,12 @@
  * The pmem kinds ("share": false gives QEMU a private mapping: nothing persists):
  * - "nvdimm" (default): an ACPI NFIT NVDIMM of sizeMiB, on its own memory-only NUMA node
  *   ("node": "own", the default) or on node 0 with the RAM and the CPUs ("node": 0);
- * - "memmap": legacy `memmap=SIZE!START` pmem carved out of file-backed guest RAM;
+ * - "memmap": legacy `memmap=SIZE!4G` pmem (an e820 region, no NFIT) carved out of
+ *   file-backed guest RAM: on node 0 with the RAM and the CPUs ("node": 0, the default,
+ *   as `memmap=` is used on most machines), or ("node": "own") the top of the RAM as a
+ *   memory-only NUMA node of its own, which the firmware's SRAT reports as it does for
+ *   persistent memory on a real platform; the guest's e820 region then has that node as
+ *   its target node;
  * - "virtio": a virtio-pmem-pci device of sizeMiB, backed by the image file as nvdimm
  *   is. The guest sees an nvdimm region with an asynchronous flush (ND_REGION_ASYNC),
  *   which the series must refuse to keep data on. No NUMA layout at all (no "node":
@@ -31,7 +36,7 @@ import { usageError } from '../errors.js';
 
 export type ScenarioPmem =
   | { kind: 'nvdimm'; sizeMiB: number; node: 'own' | 0; share: boolean }
-  | { kind: 'memmap'; sizeMiB: number; share: boolean }
+  | { kind: 'memmap'; sizeMiB: number; node: 'own' | 0; share: boolean }
   | { kind: 'virtio'; sizeMiB: number; share: boolean };
 
 export interface ScenarioBoot {
@@ -87,11 +92,11 @@ function parsePmem(x: unknown, base: ScenarioPmem | null, where: string, errors:
   }
   const share = x.share ?? base?.share ?? true;
   if (typeof share !== 'boolean') errors.push(`${where}.share: true or false`);
-  if (kind === 'memmap' || kind === 'virtio') {
-    if (x.node !== undefined) errors.push(`${where}.node: only for nvdimm (${kind} pmem has no NUMA node of its own)`);
+  if (kind === 'virtio') {
+    if (x.node !== undefined) errors.push(`${where}.node: not for virtio (virtio pmem has no NUMA node of its own)`);
     return { kind, sizeMiB: sizeMiB as number, share: share as boolean };
   }
-  const node = x.node ?? (base?.kind === 'nvdimm' ? base.node : 'own');
+  const node = x.node ?? (base?.kind === kind ? base.node : kind === 'memmap' ? 0 : 'own');
   if (node !== 'own' && node !== 0) errors.push(`${where}.node: "own" (a memory-only NUMA node) or 0 (with the CPUs) (got ${JSON.stringify(node)})`);
   return { kind, sizeMiB: sizeMiB as number, node: node as 'own' | 0, share: share as boolean };
 }

@@ -51,7 +51,7 @@ export interface PlannedScenario {
   description: string;
   image: string | null;
   reuseImage: boolean;
-  /** Image size to create, MiB (nvdimm, virtio: the pmem size; memmap: RAM + pmem). */
+  /** Image size to create, MiB (nvdimm, virtio, memmap on its own node: the pmem size; memmap on node 0: RAM + pmem). */
   imageMiB: number;
   boots: PlannedBoot[];
 }
@@ -76,7 +76,7 @@ export const bootName = (scenario: string, b: ScenarioBoot) => `${scenario}:boot
 
 function pmemSpec(p: ScenarioBoot['pmem'], image: string): PmemSpec | null {
   if (!p) return null;
-  return p.kind === 'nvdimm' ? { kind: 'nvdimm', file: image, sizeMiB: p.sizeMiB, node: p.node, share: p.share } : { kind: p.kind, file: image, sizeMiB: p.sizeMiB, share: p.share };
+  return p.kind === 'virtio' ? { kind: p.kind, file: image, sizeMiB: p.sizeMiB, share: p.share } : { kind: p.kind, file: image, sizeMiB: p.sizeMiB, node: p.node, share: p.share };
 }
 
 export function planSelftest(i: SelftestInput): SelftestPlan {
@@ -89,7 +89,7 @@ export function planSelftest(i: SelftestInput): SelftestPlan {
   }
   const scenarios = i.scenarios.map(({ scenario: s }): PlannedScenario => {
     const image = s.boots.some((b) => b.pmem) ? join(i.imageDir, `${s.name}.img`) : null;
-    const imageMiB = Math.max(0, ...s.boots.map((b) => (b.pmem ? (b.pmem.kind === 'memmap' ? s.memMiB + b.pmem.sizeMiB : b.pmem.sizeMiB) : 0)));
+    const imageMiB = Math.max(0, ...s.boots.map((b) => (b.pmem ? (b.pmem.kind === 'memmap' && b.pmem.node === 0 ? s.memMiB + b.pmem.sizeMiB : b.pmem.sizeMiB) : 0)));
     return {
       name: s.name,
       description: s.description,

@@ -6,8 +6,14 @@
  * - nvdimm: an ACPI NFIT NVDIMM backed by a shared file (what it writes survives the
  *   QEMU process), on its own memory-only NUMA node (node 1, no CPUs) or on node 0 with
  *   the RAM and the CPUs;
- * - memmap: the legacy `memmap=SIZE!START` pmem carved out of guest RAM, with the whole
- *   RAM backed by a shared file so that the carved range persists;
+ * - memmap: the legacy `memmap=SIZE!4G` pmem carved out of guest RAM. The RAM proper stays
+ *   below 4 GiB (`max-ram-below-4g`) and the pmem is the RAM above 4 GiB: the firmware
+ *   reserves the last 128 KiB below the RAM's top for itself, which would leave a
+ *   misaligned range that nd_pmem refuses if the pmem were the top of the low RAM. On
+ *   node 0, with the whole RAM backed by a shared file so that the carved range persists,
+ *   or on a memory-only node 1 of its own: node 1's memory is backed by the file alone,
+ *   and `memmap=` carves exactly that range (the guest's e820 pmem region gets node 1 as
+ *   its target node from the SRAT);
  * - virtio: a virtio-pmem-pci device backed by the file as the NVDIMM is (the guest sees
  *   an nvdimm region with an asynchronous flush), without NUMA options: one guest node.
  *
@@ -21,7 +27,7 @@ import type { Accel } from './accel.js';
 
 export type PmemSpec =
   | { kind: 'nvdimm'; file: string; sizeMiB: number; node: 'own' | 0; share: boolean }
-  | { kind: 'memmap'; file: string; sizeMiB: number; share: boolean }
+  | { kind: 'memmap'; file: string; sizeMiB: number; node: 'own' | 0; share: boolean }
   | { kind: 'virtio'; file: string; sizeMiB: number; share: boolean };
 
 export interface VmSpec {
@@ -57,8 +63,8 @@ export function validateVmSpec(s: VmSpec): string[] {
     if (!Number.isInteger(s.pmem.sizeMiB) || s.pmem.sizeMiB < 128 || s.pmem.sizeMiB % 128 !== 0) {
       errors.push(`pmem sizeMiB must be a multiple of 128 (a memory block) (got ${s.pmem.sizeMiB})`);
     }
-    if (s.pmem.kind === 'memmap' && s.memMiB + s.pmem.sizeMiB > 3072) {
-      errors.push('memmap pmem: RAM plus pmem must stay below 3 GiB (the PCI hole would split it)');
+    if (s.pmem.kind === 'memmap' && s.memMiB > 3072) {
+      errors.push('memmap pmem: the RAM must stay below 3 GiB (the pmem goes above 4 GiB, the RAM below the PCI hole)');
     }
   }
   return errors;
@@ -67,7 +73,7 @@ export function validateVmSpec(s: VmSpec): string[] {
 export function kernelCommandLine(s: VmSpec): string {
   const words = [`console=${s.console ?? 'ttyS0,115200'}`, ...BASE_APPEND];
   if (s.outputLog) words.push('kseries.out=ttyS1');
-  if (s.pmem?.kind === 'memmap') words.push(`memmap=${s.pmem.sizeMiB}M!${s.memMiB}M`);
+  if (s.pmem?.kind === 'memmap') words.push(`memmap=${s.pmem.sizeMiB}M!4G`);
   return [...words, ...s.append].join(' ');
 }
 
@@ -80,12 +86,25 @@ function memoryArgs(s: VmSpec): string[] {
   const p = s.pmem;
   if (!p) return ['-machine', 'pc', '-m', `${s.memMiB}M`];
   const share = p.share ? 'on' : 'off';
+  if (p.kind === 'memmap' && p.node === 'own') {
+    return [
+      '-machine', `pc,max-ram-below-4g=${s.memMiB}M`,
+      '-m', `${s.memMiB + p.sizeMiB}M`,
+      '-object', `memory-backend-ram,id=ram0,size=${s.memMiB}M`,
+      '-numa', `node,nodeid=0,cpus=${cpus},memdev=ram0`,
+      '-object', `memory-backend-file,id=ram1,share=${share},mem-path=${qemuValue(p.file)},size=${p.sizeMiB}M`,
+      '-numa', 'node,nodeid=1,memdev=ram1',
+    ];
+  }
   if (p.kind === 'memmap') {
+    // one node that the SRAT gives all the RAM, the pmem above 4 GiB too (without an
+    // SRAT the guest's dummy node ends at the RAM's top and the pmem would have no node)
     const total = s.memMiB + p.sizeMiB;
     return [
-      '-machine', 'pc,memory-backend=ram0',
+      '-machine', `pc,max-ram-below-4g=${s.memMiB}M`,
       '-m', `${total}M`,
       '-object', `memory-backend-file,id=ram0,share=${share},mem-path=${qemuValue(p.file)},size=${total}M`,
+      '-numa', `node,nodeid=0,cpus=${cpus},memdev=ram0`,
     ];
   }
   const backing = (id: string) => `memory-backend-file,id=${id},share=${share},mem-path=${qemuValue(p.file)},size=${p.sizeMiB}M`;

@@ -28,7 +28,15 @@ describe('parseScenario', () => {
 
   it('accepts legacy memmap pmem', () => {
     const s = parseScenario('x', { pmem: { kind: 'memmap', sizeMiB: 256 }, boots: [{ script: 'a.sh' }] }, files);
-    expect(s.boots[0].pmem).toEqual({ kind: 'memmap', sizeMiB: 256, share: true });
+    expect(s.boots[0].pmem).toEqual({ kind: 'memmap', sizeMiB: 256, node: 0, share: true });
+  });
+
+  it('puts legacy memmap pmem on a memory-only node of its own when asked, per boot too', () => {
+    const s = parseScenario('x', { pmem: { kind: 'memmap', sizeMiB: 512, node: 'own' }, boots: [{ script: 'a.sh' }, { script: 'a.sh', pmem: { sizeMiB: 256 } }] }, files);
+    expect(s.boots.map((b) => b.pmem)).toEqual([
+      { kind: 'memmap', sizeMiB: 512, node: 'own', share: true },
+      { kind: 'memmap', sizeMiB: 256, node: 'own', share: true },
+    ]);
   });
 
   it.each([
@@ -40,6 +48,7 @@ describe('parseScenario', () => {
     [{ kind: 'virtio', sizeMiB: 256 }, { kind: 'nvdimm' }, { kind: 'nvdimm', sizeMiB: 256, node: 'own', share: true }],
     [{ kind: 'nvdimm', sizeMiB: 512, node: 0 }, { kind: 'virtio' }, { kind: 'virtio', sizeMiB: 512, share: true }],
     [{ kind: 'memmap', sizeMiB: 256 }, { kind: 'virtio', share: false }, { kind: 'virtio', sizeMiB: 256, share: false }],
+    [{ kind: 'nvdimm', sizeMiB: 512, node: 'own' }, { kind: 'memmap' }, { kind: 'memmap', sizeMiB: 512, node: 0, share: true }],
     [{ kind: 'virtio', sizeMiB: 256 }, null, null],
   ])('pmem %j, boot pmem %j: the boot gets %j', (pmem, bootPmem, want) => {
     const s = parseScenario('x', { pmem, boots: [{ script: 'a.sh', ...(bootPmem === undefined ? {} : { pmem: bootPmem }) }] }, files);
@@ -53,7 +62,8 @@ describe('parseScenario', () => {
     [{ boots: [{ script: 'a.sh', timeoutSec: 1 }] }, /timeoutSec: an integer from 5/],
     [{ pmem: { sizeMiB: 1000 }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128/],
     [{ pmem: { node: 2 }, boots: [{ script: 'a.sh' }] }, /pmem\.node: "own"/],
-    [{ pmem: { kind: 'memmap', node: 0 }, boots: [{ script: 'a.sh' }] }, /only for nvdimm/],
+    [{ pmem: { kind: 'virtio', node: 0 }, boots: [{ script: 'a.sh' }] }, /node: not for virtio/],
+    [{ pmem: { kind: 'memmap', node: 1 }, boots: [{ script: 'a.sh' }] }, /pmem\.node: "own"/],
     [{ pmem: { kind: 'pmem' }, boots: [{ script: 'a.sh' }] }, /pmem\.kind: "nvdimm", "memmap" or "virtio" \(got "pmem"\)/],
     [{ pmem: { kind: 'virtio-pmem' }, boots: [{ script: 'a.sh' }] }, /pmem\.kind: "nvdimm", "memmap" or "virtio" \(got "virtio-pmem"\)/],
     [{ boots: [{ script: 'a.sh', pmem: { kind: 7 } }] }, /boots\[0\]\.pmem\.kind: "nvdimm", "memmap" or "virtio" \(got 7\)/],
@@ -62,8 +72,8 @@ describe('parseScenario', () => {
     [{ pmem: { kind: 'virtio', sizeMiB: '256' }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128 \(got "256"\)/],
     [{ pmem: { kind: 'virtio', sizeMiB: 256.5 }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128 \(got 256\.5\)/],
     [{ pmem: { kind: 'virtio', sizeMiB: 256 }, boots: [{ script: 'a.sh', pmem: { sizeMiB: 200 } }] }, /boots\[0\]\.pmem\.sizeMiB: a multiple of 128 \(got 200\)/],
-    [{ pmem: { kind: 'virtio', node: 'own' }, boots: [{ script: 'a.sh' }] }, /pmem\.node: only for nvdimm \(virtio pmem has no NUMA node of its own\)/],
-    [{ pmem: { kind: 'virtio' }, boots: [{ script: 'a.sh', pmem: { node: 0 } }] }, /boots\[0\]\.pmem\.node: only for nvdimm/],
+    [{ pmem: { kind: 'virtio', node: 'own' }, boots: [{ script: 'a.sh' }] }, /pmem\.node: not for virtio \(virtio pmem has no NUMA node of its own\)/],
+    [{ pmem: { kind: 'virtio' }, boots: [{ script: 'a.sh', pmem: { node: 0 } }] }, /boots\[0\]\.pmem\.node: not for virtio/],
     [{ pmem: { kind: 'virtio', share: 'on' }, boots: [{ script: 'a.sh' }] }, /pmem\.share: true or false/],
     [{ pmem: { kind: 'virtio', slots: 2 }, boots: [{ script: 'a.sh' }] }, /pmem: unknown key "slots"/],
     [{ boots: [{ script: 'a.sh', append: ['a b'] }] }, /without blanks/],

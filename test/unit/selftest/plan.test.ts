@@ -41,10 +41,11 @@ describe('planSelftest', () => {
     `-chardev file,id=con0,path=/res/vp/boot${boot}/console.log -serial chardev:con0 -chardev file,id=out0,path=/res/vp/boot${boot}/output.log -serial chardev:out0`;
 
   it.each([
-    // [scenario pmem, imageMiB]: the image is the device for nvdimm and virtio, RAM + pmem for memmap
+    // [scenario pmem, imageMiB]: the image is the device for nvdimm, virtio and memmap on its own node, RAM + pmem for memmap on node 0
     [{ kind: 'virtio', sizeMiB: 256 }, 256],
     [{ kind: 'nvdimm', sizeMiB: 256 }, 256],
     [{ kind: 'memmap', sizeMiB: 256 }, 1280],
+    [{ kind: 'memmap', sizeMiB: 256, node: 'own' }, 256],
     [null, 0],
   ])('pmem %j: a backing file of %i MiB', (pmem, imageMiB) => {
     const sc = parseScenario('vp', { memMiB: 1024, pmem, boots: [{ script: 'a.sh' }] }, ['a.sh']);

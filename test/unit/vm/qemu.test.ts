@@ -35,17 +35,17 @@ describe('qemuArgv', () => {
   });
 
   it('carves legacy memmap pmem out of file-backed RAM', () => {
-    const s: VmSpec = { ...base, memMiB: 1024, pmem: { kind: 'memmap', file: '/i.img', sizeMiB: 512, share: true } };
+    const s: VmSpec = { ...base, memMiB: 1024, pmem: { kind: 'memmap', file: '/i.img', sizeMiB: 512, node: 0, share: true } };
     const { args } = qemuArgv(s);
-    expect(opt(args, '-machine')).toEqual(['pc,memory-backend=ram0']);
+    expect(opt(args, '-machine')).toEqual(['pc,max-ram-below-4g=1024M']);
     expect(opt(args, '-m')).toEqual(['1536M']);
     expect(opt(args, '-object')).toEqual(['memory-backend-file,id=ram0,share=on,mem-path=/i.img,size=1536M']);
-    expect(kernelCommandLine(s)).toContain('memmap=512M!1024M');
-    expect(args).not.toContain('-numa');
+    expect(kernelCommandLine(s)).toContain('memmap=512M!4G');
+    expect(opt(args, '-numa')).toEqual(['node,nodeid=0,cpus=0-1,memdev=ram0']);
   });
 
-  // The whole argv, per pmem kind: the nvdimm and memmap lines are the ones kseries used
-  // before virtio-pmem was added, unchanged.
+  // The whole argv, per pmem kind: the nvdimm lines are the ones kseries used
+  // before virtio-pmem was added, unchanged; memmap puts its pmem above 4 GiB now.
   const argv = (memory: string[], memmap = '') => [
     '-accel', 'tcg', '-cpu', 'max',
     ...memory,
@@ -68,10 +68,16 @@ describe('qemuArgv', () => {
       '-object', 'memory-backend-ram,id=ram0,size=2048M', '-numa', 'node,nodeid=0,cpus=0-1,memdev=ram0',
       '-object', 'memory-backend-file,id=nvmem0,share=off,mem-path=/vm/a.img,size=512M', '-device', 'nvdimm,id=nvdimm0,memdev=nvmem0,node=0',
     ])],
-    ['memmap', { kind: 'memmap', file: '/vm/a.img', sizeMiB: 512, share: true }, argv([
-      '-machine', 'pc,memory-backend=ram0', '-m', '2560M',
-      '-object', 'memory-backend-file,id=ram0,share=on,mem-path=/vm/a.img,size=2560M',
-    ], 'memmap=512M!2048M ')],
+    ['memmap', { kind: 'memmap', file: '/vm/a.img', sizeMiB: 512, node: 0, share: true }, argv([
+      '-machine', 'pc,max-ram-below-4g=2048M', '-m', '2560M',
+      '-object', 'memory-backend-file,id=ram0,share=on,mem-path=/vm/a.img,size=2560M', '-numa', 'node,nodeid=0,cpus=0-1,memdev=ram0',
+    ], 'memmap=512M!4G ')],
+    // node 1 is the RAM above 4 GiB, backed by the file alone; memmap= carves exactly it
+    ['memmap on its own node', { kind: 'memmap', file: '/vm/a.img', sizeMiB: 512, node: 'own', share: true }, argv([
+      '-machine', 'pc,max-ram-below-4g=2048M', '-m', '2560M',
+      '-object', 'memory-backend-ram,id=ram0,size=2048M', '-numa', 'node,nodeid=0,cpus=0-1,memdev=ram0',
+      '-object', 'memory-backend-file,id=ram1,share=on,mem-path=/vm/a.img,size=512M', '-numa', 'node,nodeid=1,memdev=ram1',
+    ], 'memmap=512M!4G ')],
     ['virtio-pmem', { kind: 'virtio', file: '/vm/a.img', sizeMiB: 256, share: true }, argv([
       '-machine', 'pc', '-m', '2048M,slots=2,maxmem=2560M',
       '-object', 'memory-backend-file,id=vpmem0,share=on,mem-path=/vm/a.img,size=256M', '-device', 'virtio-pmem-pci,memdev=vpmem0,id=vpmem0',
@@ -125,7 +131,8 @@ describe('qemuArgv', () => {
     [{ pmem: { kind: 'nvdimm', file: 'x', sizeMiB: 100, node: 'own', share: true } }, /multiple of 128/],
     [{ pmem: { kind: 'virtio', file: 'x', sizeMiB: 100, share: true } }, /multiple of 128/],
     [{ pmem: { kind: 'virtio', file: 'x', sizeMiB: 0, share: true } }, /multiple of 128/],
-    [{ memMiB: 2048, pmem: { kind: 'memmap', file: 'x', sizeMiB: 2048, share: true } }, /below 3 GiB/],
+    [{ memMiB: 3200, pmem: { kind: 'memmap', file: 'x', sizeMiB: 512, node: 0, share: true } }, /below 3 GiB/],
+    [{ memMiB: 4096, pmem: { kind: 'memmap', file: 'x', sizeMiB: 512, node: 'own', share: true } }, /below 3 GiB/],
   ] as Array<[Partial<VmSpec>, RegExp]>)('rejects %j', (patch, re) => {
     expect(validateVmSpec({ ...base, ...patch }).join(' ')).toMatch(re);
     expect(() => qemuArgv({ ...base, ...patch })).toThrow(re);
