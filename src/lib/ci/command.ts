@@ -12,7 +12,7 @@ import { resultsDirLock } from '../lock/targets.js';
 import type { StatePaths } from '../paths.js';
 import type { CiResults } from '../report/ci-results.js';
 import { claimRunDir, runDirStamp } from '../run-dir.js';
-import { listScenarios, loadScenario } from '../scenario/load.js';
+import { ciDefaultScenarios, loadScenario } from '../scenario/load.js';
 import { parseTargets } from '../selftest/select.js';
 import { seriesRoot } from '../series/root.js';
 import { Registry } from '../trees/registry.js';
@@ -43,7 +43,7 @@ export function planCiRequest(state: StatePaths, req: CiRequest): { plan: CiPlan
     new Registry(state).list().map((t) => t.name),
     { tree: req.tree, all: req.all },
   );
-  const scenarios = req.scenario?.length ? [...new Set(req.scenario)] : defaultScenarios(listScenarios());
+  const scenarios = req.scenario?.length ? [...new Set(req.scenario)] : defaultScenarios(ciDefaultScenarios());
   for (const s of scenarios) loadScenario(s); // unknown or invalid: a usage error before anything runs
   const kselftests = parseTargets(req.kselftests);
   const ccache = resolveCcache(req.ccache);

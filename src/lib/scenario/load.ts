@@ -21,6 +21,20 @@ export function listScenarios(root = scenariosRoot()): string[] {
     .sort();
 }
 
+/**
+ * The scenarios of ROOT that `kseries ci` runs by default: all but those whose scenario.json
+ * says "ciDefault": false. One that cannot be read stays in, so that the run reports it.
+ */
+export function ciDefaultScenarios(root = scenariosRoot()): string[] {
+  return listScenarios(root).filter((name) => {
+    try {
+      return loadScenario(name, root).scenario.ciDefault;
+    } catch {
+      return true;
+    }
+  });
+}
+
 /** A --scenario value with a "/" is a scenario directory of its own (a bench's, a user's), not a name under ci/scenarios/. */
 export const isScenarioPath = (arg: string) => arg.includes('/');
 

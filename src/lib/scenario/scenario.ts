@@ -6,7 +6,7 @@
  *
  *   { "description": "...",
  *     "pmem": { "kind": "nvdimm", "sizeMiB": 1024, "node": "own" },   // or { "kind": "memmap", "sizeMiB": 512 }, { "kind": "virtio", "sizeMiB": 256 }
- *     "memMiB": 2048, "cpus": 2, "reuseImage": false, "ktap": false, "kselftests": ["dax"],
+ *     "memMiB": 2048, "cpus": 2, "reuseImage": false, "ktap": false, "kselftests": ["dax"], "ciDefault": true,
  *     "boots": [ { "script": "boot1.sh", "timeoutSec": 60, "pmem": { "node": 0 }, "append": ["memhp_default_state=online"] } ] }
  *
  * The pmem kinds ("share": false gives QEMU a private mapping: nothing persists):
@@ -58,6 +58,8 @@ export interface Scenario {
   reuseImage: boolean;
   /** kselftest TARGETS its scripts use (installed under /kseries/kselftest). */
   kselftests: string[];
+  /** Part of `kseries ci`'s default set ("ciDefault": false keeps it out: run it with --scenario NAME). */
+  ciDefault: boolean;
   boots: ScenarioBoot[];
 }
 
@@ -115,7 +117,9 @@ export function parseScenario(name: string, json: unknown, files: readonly strin
   const errors: string[] = [];
   if (!SCENARIO_NAME_RE.test(name)) errors.push(`bad scenario name "${name}" (lower-case letters, digits, ".", "_", "-")`);
   if (!isObj(json)) throw usageError(`scenario ${name}: scenario.json must hold an object`);
-  unknownKeys(json, ['spdx', 'description', 'pmem', 'memMiB', 'cpus', 'reuseImage', 'ktap', 'kselftests', 'boots'], 'scenario', errors);
+  unknownKeys(json, ['spdx', 'description', 'pmem', 'memMiB', 'cpus', 'reuseImage', 'ktap', 'kselftests', 'ciDefault', 'boots'], 'scenario', errors);
+  const ciDefault = json.ciDefault ?? true;
+  if (typeof ciDefault !== 'boolean') errors.push('ciDefault: true or false');
   const kselftests = json.kselftests ?? [];
   if (!Array.isArray(kselftests) || !kselftests.every((t) => typeof t === 'string' && TARGET_RE.test(t))) errors.push('kselftests: a list of kselftest TARGETS ("dax", "memory-hotplug")');
   const pmem = parsePmem(json.pmem, DEFAULT_PMEM, 'pmem', errors);
@@ -163,6 +167,7 @@ export function parseScenario(name: string, json: unknown, files: readonly strin
     cpus,
     reuseImage: reuseImage as boolean,
     kselftests: Array.isArray(kselftests) ? (kselftests as string[]) : [],
+    ciDefault: ciDefault as boolean,
     boots,
   };
 }

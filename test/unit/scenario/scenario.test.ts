@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listScenarios, loadScenario } from '../../../src/lib/scenario/load.js';
+import { ciDefaultScenarios, listScenarios, loadScenario } from '../../../src/lib/scenario/load.js';
 import { parseScenario } from '../../../src/lib/scenario/scenario.js';
 
 const files = ['scenario.json', 'a.sh', 'b.sh'];
@@ -11,7 +11,7 @@ describe('parseScenario', () => {
   it('fills defaults: a 1 GiB shared NVDIMM on its own node, 2 GiB RAM, 2 CPUs', () => {
     const s = parseScenario('x', { boots: [{ script: 'a.sh' }] }, files);
     expect(s).toEqual({
-      name: 'x', description: '', memMiB: 2048, cpus: 2, reuseImage: false, kselftests: [],
+      name: 'x', description: '', memMiB: 2048, cpus: 2, reuseImage: false, kselftests: [], ciDefault: true,
       boots: [{ index: 1, script: 'a.sh', timeoutSec: 120, pmem: { kind: 'nvdimm', sizeMiB: 1024, node: 'own', share: true }, append: [], ktap: false }],
     });
   });
@@ -24,6 +24,12 @@ describe('parseScenario', () => {
 
   it('names the kselftest targets its scripts use', () => {
     expect(parseScenario('x', { kselftests: ['dax'], boots: [{ script: 'a.sh' }] }, files).kselftests).toEqual(['dax']);
+  });
+
+  it('is in kseries ci\'s default set unless "ciDefault": false', () => {
+    expect(parseScenario('x', { boots: [{ script: 'a.sh' }] }, files).ciDefault).toBe(true);
+    expect(parseScenario('x', { ciDefault: false, boots: [{ script: 'a.sh' }] }, files).ciDefault).toBe(false);
+    expect(() => parseScenario('x', { ciDefault: 'no', boots: [{ script: 'a.sh' }] }, files)).toThrow(/ciDefault: true or false/);
   });
 
   it('accepts legacy memmap pmem', () => {
@@ -123,6 +129,11 @@ describe('loadScenario', () => {
       expect(loadScenario('good', root).scenario.boots).toHaveLength(1);
       expect(() => loadScenario('nope', root)).toThrow(/unknown scenario "nope"/);
       expect(() => loadScenario('broken', root)).toThrow(/not valid JSON/);
+      // kseries ci's default set: not the one that opts out; the broken one stays in, to be reported
+      mkdirSync(join(root, 'slow'));
+      writeFileSync(join(root, 'slow', 'scenario.json'), '{ "ciDefault": false, "boots": [{ "script": "a.sh" }] }');
+      writeFileSync(join(root, 'slow', 'a.sh'), '#!/bin/sh\n');
+      expect(ciDefaultScenarios(root)).toEqual(['broken', 'good']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
