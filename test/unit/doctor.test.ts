@@ -6,7 +6,7 @@ import type { CommandSpec } from '../../src/lib/exec/runner.js';
 import { aptInstallLine, HOST_CHECKS, type CheckResult } from '../../src/lib/doctor/checks.js';
 import { renderDoctor, runDoctor } from '../../src/lib/doctor/doctor.js';
 import { isStaticElf } from '../../src/lib/elf.js';
-import { judgeKvm, kvmDeviceUsable, probeAccel, type AccelProbe } from '../../src/lib/vm/accel.js';
+import { judgeKvm, kvmDeviceUsable, probeAccel, seabiosProbeSpec, type AccelProbe } from '../../src/lib/vm/accel.js';
 import { isolate, runCli, type IsolatedEnv } from '../helpers/env.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 
@@ -85,6 +85,20 @@ describe('probeAccel', () => {
     const v = judgeKvm(await probeAccel(fake, 'kvm'), await probeAccel(fake, 'tcg'));
     expect(v.usable).toBe(false);
     expect(v.reason).toMatch(/crawls/);
+  });
+  it('boots the firmware with the CPU model of the runs (-cpu host under KVM)', () => {
+    expect(seabiosProbeSpec('kvm', '/l').args.slice(0, 4)).toEqual(['-accel', 'kvm', '-cpu', 'host']);
+    expect(seabiosProbeSpec('tcg', '/l').args.slice(0, 4)).toEqual(['-accel', 'tcg', '-cpu', 'max']);
+  });
+  it('a KVM that aborts on the runs\' CPU model is not usable (seen: failed to set MSR under -cpu host)', async () => {
+    const stderr = "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69\nqemu-system-x86_64: ../../target/i386/kvm/kvm.c:3183: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs' failed.\n";
+    const fake = new FakeRunner()
+      .expect('qemu-system-x86_64', { exitCode: 134, stderr }, { args: ['-accel', 'kvm', '-cpu', 'host'] })
+      .expect('qemu-system-x86_64', fakeQemu(), { args: ['-accel', 'tcg', '-cpu', 'max'] });
+    const v = judgeKvm(await probeAccel(fake, 'kvm'), await probeAccel(fake, 'tcg'));
+    expect(v.usable).toBe(false);
+    expect(v.reason).toMatch(/exited with 134: .*kvm_buf_set_msrs/);
+    fake.verify();
   });
   it('reports a hang (time limit) and a failing qemu', async () => {
     const fake = new FakeRunner()

@@ -2,8 +2,9 @@
 /**
  * Does KVM really work here? /dev/kvm can exist and still abort or crawl (a paravirtual
  * module without vmx/svm). We boot QEMU's SeaBIOS to its "No bootable device" line under
- * KVM and under TCG, each with a time limit, and use KVM only when it gets there and is
- * not slower than TCG.
+ * KVM and under TCG, each with a time limit and the CPU model the runs use (-cpu host
+ * under KVM: a KVM that starts the firmware with QEMU's default CPU can still abort on it,
+ * "failed to set MSR"), and use KVM only when it gets there and is not slower than TCG.
  */
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,11 @@ import { join } from 'node:path';
 import type { CommandSpec, Runner } from '../exec/runner.js';
 
 export type Accel = 'kvm' | 'tcg';
+
+/** The accelerator and CPU model of every run; the KVM probe uses them too (a KVM can start the firmware yet abort on -cpu host). */
+export function accelArgs(a: Accel): string[] {
+  return a === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
+}
 
 export interface AccelProbe {
   accel: Accel;
@@ -32,7 +38,7 @@ export function seabiosProbeSpec(accel: Accel, debugLog: string, qemu = 'qemu-sy
   return {
     cmd: qemu,
     args: [
-      '-accel', accel, '-machine', 'pc', '-m', '64', '-nodefaults', '-display', 'none',
+      ...accelArgs(accel), '-machine', 'pc', '-m', '64', '-nodefaults', '-display', 'none',
       '-debugcon', `file:${debugLog}`, '-global', 'isa-debugcon.iobase=0x402',
     ],
   };

@@ -23,7 +23,7 @@
  *
  * `panic=-1` plus `-no-reboot` makes QEMU exit when the guest panics.
  */
-import type { Accel } from './accel.js';
+import { accelArgs, type Accel } from './accel.js';
 
 export type PmemSpec =
   | { kind: 'nvdimm'; file: string; sizeMiB: number; node: 'own' | 0; share: boolean }
@@ -77,9 +77,6 @@ export function kernelCommandLine(s: VmSpec): string {
   return [...words, ...s.append].join(' ');
 }
 
-function accelArgs(a: Accel): string[] {
-  return a === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg', '-cpu', 'max'];
-}
 
 function memoryArgs(s: VmSpec): string[] {
   const cpus = s.cpus > 1 ? `0-${s.cpus - 1}` : '0';
