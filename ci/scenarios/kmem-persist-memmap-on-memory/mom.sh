@@ -31,7 +31,13 @@ sysfs_to_devdax() {
 		echo dax0.0 > /sys/bus/dax/drivers/device_dax/bind &&
 		[ -z "$(ls -d /sys/devices/system/node/node1/memory* 2>/dev/null)" ]
 }
-page0_zero() { test "$($POKE /dev/dax0.0 0 8)" = 0000000000000000; }
+# device pages 0-2 (the superblock, its backup, the start of the map) as hex
+head_pages() { $POKE /dev/dax0.0 0 4096; $POKE /dev/dax0.0 4096 4096; $POKE /dev/dax0.0 8192 4096; }
+head_same() { test "$(head_pages)" = "$before"; }
+BDEV=/dev/daxkmem1
+pattern() { seq 1 400000 | head -c 2097152; }
+write_pattern() { pattern | dd of=$BDEV bs=4096 conv=fsync 2>/dev/null && same_pattern; }
+same_pattern() { pattern | cmp - $BDEV -n 2097152; }
 # node 1's MemTotal against its online memory blocks: the memmap (64 bytes per 4 KiB page)
 # is carved out of each block when it lives on the device, and all of it is usable otherwise
 added_kb() { echo $(($(ls -d /sys/devices/system/node/node1/memory* | wc -l) * BLOCK_KB)); }
@@ -60,6 +66,7 @@ case "$step" in
 plain)
 	echo "1..9"
 	check memmap_on_memory_param is /sys/module/memory_hotplug/parameters/memmap_on_memory Y
+	before=$(head_pages)
 	echo 1 > $DAX/memmap_on_memory
 	echo blk > $DAX/kmem_persist_format
 	check format_refused refused
@@ -67,7 +74,7 @@ plain)
 	check format_request_kept is $DAX/kmem_persist_format blk
 	echo "" > $DAX/kmem_persist_format
 	to_devdax >/dev/null 2>&1
-	check format_nothing_written page0_zero
+	check format_nothing_written head_same
 	free0=$(node_kb 0 MemFree)
 	check plain_online online_movable
 	report "plain, memmap on the device"
@@ -76,22 +83,25 @@ plain)
 	check plain_to_devdax sysfs_to_devdax
 	;;
 format)
-	echo "1..3"
+	echo "1..5"
+	check switch_off is $DAX/memmap_on_memory 0
 	echo blk > $DAX/kmem_persist_format
 	free0=$(node_kb 0 MemFree)
 	check format_without_memmap_on_memory online
 	report "formatted, memmap in RAM"
 	check formatted_memmap_in_ram memmap_not_on_device
 	check formatted_active is $DAX/kmem_persist_status active
+	check pattern_written write_pattern
 	;;
 formatted)
-	echo "1..4"
+	echo "1..5"
 	echo 1 > $DAX/memmap_on_memory
 	check formatted_refused refused
 	check formatted_refused_reason is $DAX/kmem_persist_reason memmap-on-memory
 	echo 0 > $DAX/memmap_on_memory
 	check formatted_binds_without online
 	check formatted_active_again is $DAX/kmem_persist_status active
+	check pattern_intact same_pattern
 	;;
 *)
 	echo "kseries: mom_step=plain|format|formatted on the kernel command line"

@@ -47,7 +47,7 @@ write/dev | write/mem | verify/dev | verify/mem) ;;
 *) echo "kseries: kmem_step=write|verify and kmem_map=dev|mem on the kernel command line"; exit 2 ;;
 esac
 echo "TAP version 13"
-echo "1..7"
+echo "1..10"
 if [ "$map" = dev ]; then where="on the device"; else where="in RAM"; fi
 echo "# $step, the namespace's memmap $where (ndctl --map=$map)"
 check e820_region e820_bus
@@ -64,6 +64,19 @@ else
 fi
 echo "# region0 $(($(cat /sys/bus/nd/devices/region0/size) / 1024)) kB, dax0.0 $(($(cat $DAX/size) / 1024)) kB (the rest: info block, alignment and, with --map=dev, the namespace's own memmap); node 1 MemTotal $(node_kb 1 MemTotal) kB (kmem adds whole memory blocks: the partial first one stays out)"
 echo "# node 0 RAM: device_dax's memmap $((free_none - free_devdax)) kB, kmem's memmap of the added memory $((free_none - free_kmem)) kB"
+# kmem adds whole memory blocks; their memmap is in node 0's RAM, not on the device
+BLOCK_KB=$(($(printf %d 0x$(cat /sys/devices/system/memory/block_size_bytes)) / 1024))
+added_kb=$(($(ls -d /sys/devices/system/node/node1/memory* | wc -l) * BLOCK_KB))
+region_kb=$(($(cat /sys/bus/nd/devices/region0/size) / 1024))
+dax_kb=$(($(cat $DAX/size) / 1024))
+check node1_memtotal_is_its_blocks test "$(node_kb 1 MemTotal)" = "$added_kb"
+check memmap_in_node0_ram test $((free_none - free_kmem)) -ge $((added_kb / 64))
+# --map=dev reserves the namespace's own memmap (64 bytes per 4 KiB page) on the device
+if [ "$map" = dev ]; then
+	check map_dev_reserves_memmap test $((region_kb - dax_kb)) -ge $((region_kb / 64))
+else
+	check map_mem_reserves_none test $((region_kb - dax_kb)) -lt $((region_kb / 64))
+fi
 check status_active active
 check block_device test -b $BDEV
 if [ "$step" = write ]; then
