@@ -15,6 +15,12 @@ export function interruptSignal(): AbortSignal {
 export function installInterruptHandler(): void {
   if (installed) return;
   installed = true;
+  // bin/run.js's handler for the start-up, which exits at once: the command's takes over
+  const early = (globalThis as { kseriesEarlySignal?: (sig: NodeJS.Signals) => void }).kseriesEarlySignal;
+  if (early) {
+    process.off('SIGINT', early);
+    process.off('SIGTERM', early);
+  }
   let count = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     count++;

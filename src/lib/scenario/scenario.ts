@@ -18,6 +18,12 @@
  *   memory-only NUMA node of its own, which the firmware's SRAT reports as it does for
  *   persistent memory on a real platform; the guest's e820 region then has that node as
  *   its target node;
+ * - "soft-reserved": the range that "memmap" would carve, on the same nodes, made
+ *   soft-reserved memory instead (`memmap=SIZE%4G-1+0xefffffff`, as EFI marks
+ *   specific-purpose memory): hmem's dynamic dax region (region0 with dax0.0 over all of
+ *   it, or none with dax_hmem.region_idle=1), which `daxctl create-device -s SIZE`
+ *   divides. Volatile on a real machine; here its content survives reboots, being the
+ *   shared backing file, so that the series' allow_volatile override can be shown;
  * - "virtio": a virtio-pmem-pci device of sizeMiB, backed by the image file as nvdimm
  *   is. The guest sees an nvdimm region with an asynchronous flush (ND_REGION_ASYNC),
  *   which the series must refuse to keep data on. No NUMA layout at all (no "node":
@@ -36,7 +42,7 @@ import { usageError } from '../errors.js';
 
 export type ScenarioPmem =
   | { kind: 'nvdimm'; sizeMiB: number; node: 'own' | 0; share: boolean }
-  | { kind: 'memmap'; sizeMiB: number; node: 'own' | 0; share: boolean }
+  | { kind: 'memmap' | 'soft-reserved'; sizeMiB: number; node: 'own' | 0; share: boolean }
   | { kind: 'virtio'; sizeMiB: number; share: boolean };
 
 export interface ScenarioBoot {
@@ -84,8 +90,8 @@ function parsePmem(x: unknown, base: ScenarioPmem | null, where: string, errors:
   }
   unknownKeys(x, ['kind', 'sizeMiB', 'node', 'share'], where, errors);
   const kind = x.kind ?? base?.kind ?? 'nvdimm';
-  if (kind !== 'nvdimm' && kind !== 'memmap' && kind !== 'virtio') {
-    errors.push(`${where}.kind: "nvdimm", "memmap" or "virtio" (got ${JSON.stringify(kind)})`);
+  if (kind !== 'nvdimm' && kind !== 'memmap' && kind !== 'soft-reserved' && kind !== 'virtio') {
+    errors.push(`${where}.kind: "nvdimm", "memmap", "soft-reserved" or "virtio" (got ${JSON.stringify(kind)})`);
     return base;
   }
   const sizeMiB = x.sizeMiB ?? base?.sizeMiB ?? 1024;
@@ -98,7 +104,7 @@ function parsePmem(x: unknown, base: ScenarioPmem | null, where: string, errors:
     if (x.node !== undefined) errors.push(`${where}.node: not for virtio (virtio pmem has no NUMA node of its own)`);
     return { kind, sizeMiB: sizeMiB as number, share: share as boolean };
   }
-  const node = x.node ?? (base?.kind === kind ? base.node : kind === 'memmap' ? 0 : 'own');
+  const node = x.node ?? (base?.kind === kind ? base.node : kind === 'nvdimm' ? 'own' : 0);
   if (node !== 'own' && node !== 0) errors.push(`${where}.node: "own" (a memory-only NUMA node) or 0 (with the CPUs) (got ${JSON.stringify(node)})`);
   return { kind, sizeMiB: sizeMiB as number, node: node as 'own' | 0, share: share as boolean };
 }

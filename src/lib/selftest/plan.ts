@@ -51,7 +51,7 @@ export interface PlannedScenario {
   description: string;
   image: string | null;
   reuseImage: boolean;
-  /** Image size to create, MiB (nvdimm, virtio, memmap on its own node: the pmem size; memmap on node 0: RAM + pmem). */
+  /** Image size to create, MiB (nvdimm, virtio, memmap or soft-reserved on its own node: the pmem size; on node 0: RAM + pmem). */
   imageMiB: number;
   boots: PlannedBoot[];
 }
@@ -89,7 +89,7 @@ export function planSelftest(i: SelftestInput): SelftestPlan {
   }
   const scenarios = i.scenarios.map(({ scenario: s }): PlannedScenario => {
     const image = s.boots.some((b) => b.pmem) ? join(i.imageDir, `${s.name}.img`) : null;
-    const imageMiB = Math.max(0, ...s.boots.map((b) => (b.pmem ? (b.pmem.kind === 'memmap' && b.pmem.node === 0 ? s.memMiB + b.pmem.sizeMiB : b.pmem.sizeMiB) : 0)));
+    const imageMiB = Math.max(0, ...s.boots.map((b) => (b.pmem ? (b.pmem.kind !== 'nvdimm' && b.pmem.kind !== 'virtio' && b.pmem.node === 0 ? s.memMiB + b.pmem.sizeMiB : b.pmem.sizeMiB) : 0)));
     return {
       name: s.name,
       description: s.description,

@@ -14,6 +14,10 @@
  *   or on a memory-only node 1 of its own: node 1's memory is backed by the file alone,
  *   and `memmap=` carves exactly that range (the guest's e820 pmem region gets node 1 as
  *   its target node from the SRAT);
+ * - soft-reserved: the same range above 4 GiB, placed as memmap is, but turned into
+ *   soft-reserved memory (`memmap=SIZE%4G-1+0xefffffff`, as EFI marks specific-purpose
+ *   memory) that hmem makes a dynamic dax region of: volatile memory on a real machine,
+ *   whose content survives here because its backing is the same shared file;
  * - virtio: a virtio-pmem-pci device backed by the file as the NVDIMM is (the guest sees
  *   an nvdimm region with an asynchronous flush), without NUMA options: one guest node.
  *
@@ -27,7 +31,7 @@ import { accelArgs, type Accel } from './accel.js';
 
 export type PmemSpec =
   | { kind: 'nvdimm'; file: string; sizeMiB: number; node: 'own' | 0; share: boolean }
-  | { kind: 'memmap'; file: string; sizeMiB: number; node: 'own' | 0; share: boolean }
+  | { kind: 'memmap' | 'soft-reserved'; file: string; sizeMiB: number; node: 'own' | 0; share: boolean }
   | { kind: 'virtio'; file: string; sizeMiB: number; share: boolean };
 
 export interface VmSpec {
@@ -63,8 +67,8 @@ export function validateVmSpec(s: VmSpec): string[] {
     if (!Number.isInteger(s.pmem.sizeMiB) || s.pmem.sizeMiB < 128 || s.pmem.sizeMiB % 128 !== 0) {
       errors.push(`pmem sizeMiB must be a multiple of 128 (a memory block) (got ${s.pmem.sizeMiB})`);
     }
-    if (s.pmem.kind === 'memmap' && s.memMiB > 3072) {
-      errors.push('memmap pmem: the RAM must stay below 3 GiB (the pmem goes above 4 GiB, the RAM below the PCI hole)');
+    if ((s.pmem.kind === 'memmap' || s.pmem.kind === 'soft-reserved') && s.memMiB > 3072) {
+      errors.push(`${s.pmem.kind} pmem: the RAM must stay below 3 GiB (the pmem goes above 4 GiB, the RAM below the PCI hole)`);
     }
   }
   return errors;
@@ -74,6 +78,7 @@ export function kernelCommandLine(s: VmSpec): string {
   const words = [`console=${s.console ?? 'ttyS0,115200'}`, ...BASE_APPEND];
   if (s.outputLog) words.push('kseries.out=ttyS1');
   if (s.pmem?.kind === 'memmap') words.push(`memmap=${s.pmem.sizeMiB}M!4G`);
+  if (s.pmem?.kind === 'soft-reserved') words.push(`memmap=${s.pmem.sizeMiB}M%4G-1+0xefffffff`);
   return [...words, ...s.append].join(' ');
 }
 
@@ -82,8 +87,9 @@ function memoryArgs(s: VmSpec): string[] {
   const cpus = s.cpus > 1 ? `0-${s.cpus - 1}` : '0';
   const p = s.pmem;
   if (!p) return ['-machine', 'pc', '-m', `${s.memMiB}M`];
+  if (p.kind === 'virtio' || p.kind === 'nvdimm') return deviceMemoryArgs(s, p, cpus);
   const share = p.share ? 'on' : 'off';
-  if (p.kind === 'memmap' && p.node === 'own') {
+  if (p.node === 'own') {
     return [
       '-machine', `pc,max-ram-below-4g=${s.memMiB}M`,
       '-m', `${s.memMiB + p.sizeMiB}M`,
@@ -93,17 +99,20 @@ function memoryArgs(s: VmSpec): string[] {
       '-numa', 'node,nodeid=1,memdev=ram1',
     ];
   }
-  if (p.kind === 'memmap') {
-    // one node that the SRAT gives all the RAM, the pmem above 4 GiB too (without an
-    // SRAT the guest's dummy node ends at the RAM's top and the pmem would have no node)
-    const total = s.memMiB + p.sizeMiB;
-    return [
-      '-machine', `pc,max-ram-below-4g=${s.memMiB}M`,
-      '-m', `${total}M`,
-      '-object', `memory-backend-file,id=ram0,share=${share},mem-path=${qemuValue(p.file)},size=${total}M`,
-      '-numa', `node,nodeid=0,cpus=${cpus},memdev=ram0`,
-    ];
-  }
+  // one node that the SRAT gives all the RAM, the pmem above 4 GiB too (without an
+  // SRAT the guest's dummy node ends at the RAM's top and the pmem would have no node)
+  const total = s.memMiB + p.sizeMiB;
+  return [
+    '-machine', `pc,max-ram-below-4g=${s.memMiB}M`,
+    '-m', `${total}M`,
+    '-object', `memory-backend-file,id=ram0,share=${share},mem-path=${qemuValue(p.file)},size=${total}M`,
+    '-numa', `node,nodeid=0,cpus=${cpus},memdev=ram0`,
+  ];
+}
+
+/** NVDIMM and virtio-pmem: memory devices in QEMU's device memory area above the RAM. */
+function deviceMemoryArgs(s: VmSpec, p: Extract<PmemSpec, { kind: 'nvdimm' | 'virtio' }>, cpus: string): string[] {
+  const share = p.share ? 'on' : 'off';
   const backing = (id: string) => `memory-backend-file,id=${id},share=${share},mem-path=${qemuValue(p.file)},size=${p.sizeMiB}M`;
   const m = `${s.memMiB}M,slots=2,maxmem=${s.memMiB + 2 * p.sizeMiB}M`;
   if (p.kind === 'virtio') {

@@ -55,6 +55,8 @@ describe('parseScenario', () => {
     [{ kind: 'nvdimm', sizeMiB: 512, node: 0 }, { kind: 'virtio' }, { kind: 'virtio', sizeMiB: 512, share: true }],
     [{ kind: 'memmap', sizeMiB: 256 }, { kind: 'virtio', share: false }, { kind: 'virtio', sizeMiB: 256, share: false }],
     [{ kind: 'nvdimm', sizeMiB: 512, node: 'own' }, { kind: 'memmap' }, { kind: 'memmap', sizeMiB: 512, node: 0, share: true }],
+    [{ kind: 'nvdimm', sizeMiB: 512, node: 'own' }, { kind: 'soft-reserved' }, { kind: 'soft-reserved', sizeMiB: 512, node: 0, share: true }],
+    [{ kind: 'soft-reserved', sizeMiB: 768, node: 'own' }, { sizeMiB: 256 }, { kind: 'soft-reserved', sizeMiB: 256, node: 'own', share: true }],
     [{ kind: 'virtio', sizeMiB: 256 }, null, null],
   ])('pmem %j, boot pmem %j: the boot gets %j', (pmem, bootPmem, want) => {
     const s = parseScenario('x', { pmem, boots: [{ script: 'a.sh', ...(bootPmem === undefined ? {} : { pmem: bootPmem }) }] }, files);
@@ -70,9 +72,9 @@ describe('parseScenario', () => {
     [{ pmem: { node: 2 }, boots: [{ script: 'a.sh' }] }, /pmem\.node: "own"/],
     [{ pmem: { kind: 'virtio', node: 0 }, boots: [{ script: 'a.sh' }] }, /node: not for virtio/],
     [{ pmem: { kind: 'memmap', node: 1 }, boots: [{ script: 'a.sh' }] }, /pmem\.node: "own"/],
-    [{ pmem: { kind: 'pmem' }, boots: [{ script: 'a.sh' }] }, /pmem\.kind: "nvdimm", "memmap" or "virtio" \(got "pmem"\)/],
-    [{ pmem: { kind: 'virtio-pmem' }, boots: [{ script: 'a.sh' }] }, /pmem\.kind: "nvdimm", "memmap" or "virtio" \(got "virtio-pmem"\)/],
-    [{ boots: [{ script: 'a.sh', pmem: { kind: 7 } }] }, /boots\[0\]\.pmem\.kind: "nvdimm", "memmap" or "virtio" \(got 7\)/],
+    [{ pmem: { kind: 'pmem' }, boots: [{ script: 'a.sh' }] }, /pmem\.kind: "nvdimm", "memmap", "soft-reserved" or "virtio" \(got "pmem"\)/],
+    [{ pmem: { kind: 'virtio-pmem' }, boots: [{ script: 'a.sh' }] }, /pmem\.kind: "nvdimm", "memmap", "soft-reserved" or "virtio" \(got "virtio-pmem"\)/],
+    [{ boots: [{ script: 'a.sh', pmem: { kind: 7 } }] }, /boots\[0\]\.pmem\.kind: "nvdimm", "memmap", "soft-reserved" or "virtio" \(got 7\)/],
     [{ pmem: { kind: 'virtio', sizeMiB: 100 }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128 \(got 100\)/],
     [{ pmem: { kind: 'virtio', sizeMiB: 0 }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128 \(got 0\)/],
     [{ pmem: { kind: 'virtio', sizeMiB: '256' }, boots: [{ script: 'a.sh' }] }, /pmem\.sizeMiB: a multiple of 128 \(got "256"\)/],

@@ -46,6 +46,8 @@ describe('planSelftest', () => {
     [{ kind: 'nvdimm', sizeMiB: 256 }, 256],
     [{ kind: 'memmap', sizeMiB: 256 }, 1280],
     [{ kind: 'memmap', sizeMiB: 256, node: 'own' }, 256],
+    [{ kind: 'soft-reserved', sizeMiB: 256 }, 1280],
+    [{ kind: 'soft-reserved', sizeMiB: 768, node: 'own' }, 768],
     [null, 0],
   ])('pmem %j: a backing file of %i MiB', (pmem, imageMiB) => {
     const sc = parseScenario('vp', { memMiB: 1024, pmem, boots: [{ script: 'a.sh' }] }, ['a.sh']);

@@ -78,6 +78,16 @@ describe('qemuArgv', () => {
       '-object', 'memory-backend-ram,id=ram0,size=2048M', '-numa', 'node,nodeid=0,cpus=0-1,memdev=ram0',
       '-object', 'memory-backend-file,id=ram1,share=on,mem-path=/vm/a.img,size=512M', '-numa', 'node,nodeid=1,memdev=ram1',
     ], 'memmap=512M!4G ')],
+    // the same range and nodes, made soft-reserved memory: hmem's dynamic dax region
+    ['soft-reserved on its own node', { kind: 'soft-reserved', file: '/vm/a.img', sizeMiB: 768, node: 'own', share: true }, argv([
+      '-machine', 'pc,max-ram-below-4g=2048M', '-m', '2816M',
+      '-object', 'memory-backend-ram,id=ram0,size=2048M', '-numa', 'node,nodeid=0,cpus=0-1,memdev=ram0',
+      '-object', 'memory-backend-file,id=ram1,share=on,mem-path=/vm/a.img,size=768M', '-numa', 'node,nodeid=1,memdev=ram1',
+    ], 'memmap=768M%4G-1+0xefffffff ')],
+    ['soft-reserved on node 0', { kind: 'soft-reserved', file: '/vm/a.img', sizeMiB: 256, node: 0, share: true }, argv([
+      '-machine', 'pc,max-ram-below-4g=2048M', '-m', '2304M',
+      '-object', 'memory-backend-file,id=ram0,share=on,mem-path=/vm/a.img,size=2304M', '-numa', 'node,nodeid=0,cpus=0-1,memdev=ram0',
+    ], 'memmap=256M%4G-1+0xefffffff ')],
     ['virtio-pmem', { kind: 'virtio', file: '/vm/a.img', sizeMiB: 256, share: true }, argv([
       '-machine', 'pc', '-m', '2048M,slots=2,maxmem=2560M',
       '-object', 'memory-backend-file,id=vpmem0,share=on,mem-path=/vm/a.img,size=256M', '-device', 'virtio-pmem-pci,memdev=vpmem0,id=vpmem0',
@@ -133,6 +143,7 @@ describe('qemuArgv', () => {
     [{ pmem: { kind: 'virtio', file: 'x', sizeMiB: 0, share: true } }, /multiple of 128/],
     [{ memMiB: 3200, pmem: { kind: 'memmap', file: 'x', sizeMiB: 512, node: 0, share: true } }, /below 3 GiB/],
     [{ memMiB: 4096, pmem: { kind: 'memmap', file: 'x', sizeMiB: 512, node: 'own', share: true } }, /below 3 GiB/],
+    [{ memMiB: 4096, pmem: { kind: 'soft-reserved', file: 'x', sizeMiB: 512, node: 'own', share: true } }, /soft-reserved pmem: the RAM must stay below 3 GiB/],
   ] as Array<[Partial<VmSpec>, RegExp]>)('rejects %j', (patch, re) => {
     expect(validateVmSpec({ ...base, ...patch }).join(' ')).toMatch(re);
     expect(() => qemuArgv({ ...base, ...patch })).toThrow(re);
