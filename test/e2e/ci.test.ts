@@ -136,6 +136,7 @@ describe('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
       'selftest:kmem-persist-volatile:skip',
       'selftest:kmem-persist-flush:skip',
       'selftest:kmem-persist-memmap:skip',
+      'selftest:kmem-persist-subdevices:skip',
       'selftest:pmem-persistence:skip',
       'selftest:kselftest:skip',
     ]);
@@ -158,7 +159,7 @@ describe('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
     expect(ci.stages.map((s) => s.name)).toEqual([
       'apply', 'kconfig', 'build', 'checkpatch',
       'selftest:kmem-persist-suite', 'selftest:kmem-persist-blk', 'selftest:kmem-persist-pressure', 'selftest:kmem-persist-exclusive',
-      'selftest:kmem-persist-volatile', 'selftest:kmem-persist-flush', 'selftest:kmem-persist-memmap', 'selftest:pmem-persistence', 'selftest:kselftest',
+      'selftest:kmem-persist-volatile', 'selftest:kmem-persist-flush', 'selftest:kmem-persist-memmap', 'selftest:kmem-persist-subdevices', 'selftest:pmem-persistence', 'selftest:kselftest',
     ]);
     expect(ci.stages.every((s) => s.status === 'pass')).toBe(true);
     // the per-tree document, as written on disk

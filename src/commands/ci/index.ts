@@ -18,7 +18,7 @@ export default class Ci extends KseriesCommand {
     'For each tree, one after the other: apply the series → configure (tinyconfig + the feature, platform and ' +
       'persist-blk fragments and the selftests\' configs) and verify every symbol → build bzImage and modules (under ccache when it is installed, unless --no-ccache) → ' +
       'checkpatch every patch → boot the kernel in QEMU and run the scenarios (kmem-persist-suite, kmem-persist-blk, ' +
-      'kmem-persist-pressure, kmem-persist-exclusive, kmem-persist-volatile, kmem-persist-flush, kmem-persist-memmap, pmem-persistence, and kselftest with the memory-hotplug kselftest). A stage whose ' +
+      'kmem-persist-pressure, kmem-persist-exclusive, kmem-persist-volatile, kmem-persist-flush, kmem-persist-memmap, kmem-persist-subdevices, pmem-persistence, and kselftest with the memory-hotplug kselftest). A stage whose ' +
       'needs did not pass is skipped (reported SKIP, never PASS): a failed build skips the selftests, but checkpatch, ' +
       'which needs only the tree and the patches, still runs; a failed apply skips everything else. Without --tree, ' +
       'the tree is k61 — registered from debian:6.1 by the run itself when no tree is registered yet. ' +
