@@ -4,7 +4,7 @@
  * report, --continue and --abort), already upstream, corrupt and missing series,
  * idempotence, and a user's dirty checkout left byte-identical.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { abortTree, applyTree, continueTree, planTree } from '../../src/lib/apply/apply.js';
 import { runPerTree } from '../../src/lib/apply/multi.js';
@@ -184,6 +184,10 @@ describe('apply: conflicts', () => {
     expect(existsSync(join(fx.repo, '.git', 'refs', 'heads', 'kseries'))).toBe(false);
     expect(recordsOf(env.paths, 'k')).toEqual([]);
     await expectKseriesError(abortTree(env.paths, t, undefined), 'usage', /nothing to abort/);
+    // what a git killed between deleting our ref and its directories leaves: --abort of the series clears it, and still says there was nothing
+    mkdirSync(join(fx.repo, '.git', 'refs', 'heads', 'kseries'));
+    await expectKseriesError(abortTree(env.paths, t, 'v6.1'), 'usage', /nothing to abort: no series v6.1 on tree k/);
+    expect(existsSync(join(fx.repo, '.git', 'refs', 'heads', 'kseries'))).toBe(false);
   });
 
   it('explains a conflict where no 3-way merge is possible: the tree lacks the preimage blobs', async () => {

@@ -143,7 +143,11 @@ async function abortLocked(paths: StatePaths, tree: TreeRecord, series: string |
   const removed: string[] = [];
   if (existsSync(dir)) removed.push(dir);
   if (await branchHead(repo, branch)) removed.push(`refs/heads/${branch}`);
-  if (!rec && !removed.length) throw usageError(`nothing to abort: no series ${base} on tree ${tree.name}`);
+  if (!rec && !removed.length) {
+    // a run killed inside git can leave its lock file or an empty refs/heads/kseries/ directory
+    await removeWorktree(repo, dir, branch);
+    throw usageError(`nothing to abort: no series ${base} on tree ${tree.name}`);
+  }
   forgetWorkspaceAt(paths, tree.name, dir);
   await removeWorktree(repo, dir, branch);
   removeRecord(paths, tree.name, base);

@@ -41,13 +41,14 @@ export async function removeWorktree(repo: Git, dir: string, branch: string): Pr
   // git am takes packed-refs.lock for a moment (it deletes REBASE_HEAD): a git am killed then leaves it
   if (common) await removeStaleLock(join(common, 'packed-refs.lock'));
   if (await branchHead(repo, branch, opts)) await repo.run(['update-ref', '-d', `refs/heads/${branch}`], opts);
-  // drop now-empty refs/heads/kseries/<base>/ directories git may leave behind
+  // drop now-empty refs/heads/kseries/<base>/ directories git may leave behind (a git killed
+  // between deleting the ref and its directories may have removed the inner one only)
   if (common) {
-    let d = dirname(join(common, 'refs', 'heads', branch));
     const stop = join(common, 'refs', 'heads');
-    while (d.startsWith(`${stop}/`) && existsSync(d) && readdirSync(d).length === 0) {
+    for (let d = dirname(join(stop, branch)); d.startsWith(`${stop}/`); d = dirname(d)) {
+      if (!existsSync(d)) continue;
+      if (readdirSync(d).length) break;
       rmdirSync(d);
-      d = dirname(d);
     }
   }
 }
