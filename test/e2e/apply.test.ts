@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { k61Repo } from '../helpers/e2e-fixtures.js';
+import { killAfter } from '../helpers/kill.js';
 import { isolate, type IsolatedEnv } from '../helpers/env.js';
 
 const K61 = k61Repo();
@@ -139,6 +140,27 @@ describe('kseries apply on the real Debian 6.1 tree', () => {
     const r = await json(['tree', 'add', TREE, '--source', K61]);
     expect(r.code).toBe(0);
     expect(r.json.result).toMatchObject({ name: TREE, kind: 'git', repo: K61, commit: base, kernel: { version: 6, patchlevel: 1 } });
+  });
+
+  it('SIGKILL of apply on the real tree, in the checkout and in git am: --abort leaves no branch or worktree, and the next apply succeeds', async () => {
+    const dir = makeSeries(env.root, 'killed', base, [KMEM_ADD, HOTPLUG_DOC]);
+    const apply = ['apply', '--tree', TREE, '--series', dir];
+    const full = await killAfter(apply, 900_000);
+    expect(full.code).toBe(0);
+    expect((await cli(['apply', '--tree', TREE, '--abort'])).code).toBe(0);
+    // the worktree's checkout of the kernel is most of a run; git am and the record its end
+    for (const frac of [0.4, 0.9]) {
+      const k = await killAfter(apply, Math.floor(full.ms * frac));
+      const why = `killed after ${Math.floor(full.ms * frac)} ms of ${full.ms} (${k.killed ? 'killed' : 'done first'})`;
+      const a = await cli(['apply', '--tree', TREE, '--series', dir, '--abort']);
+      if (a.code !== 0) expect(a.stderr, why).toMatch(/nothing to abort/);
+      expect(snapshot(), why).toEqual(before);
+      console.log(`apply on the real tree: ${why}; --abort exit ${a.code}`);
+    }
+    const again = await cli(apply);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await cli(['apply', '--tree', TREE, '--abort'])).code).toBe(0);
+    expect(snapshot()).toEqual(before);
   });
 
   it('applies a small real series cleanly on its base-commit, in a worktree of its own', async () => {

@@ -60,7 +60,7 @@ create | verify) ;;
 *) echo "kseries: kmem_step=create|verify on the kernel command line"; exit 2 ;;
 esac
 echo "TAP version 13"
-if [ "$step" = create ]; then echo "1..16"; else echo "1..8"; fi
+if [ "$step" = create ]; then echo "1..19"; else echo "1..14"; fi
 echo "# $step: hmem's dynamic region on node 1, divided with daxctl create-device"
 check idle_region_on_node1 region_ok
 
@@ -76,6 +76,8 @@ if [ "$step" = create ]; then
 	check override_formats online "$A"
 	echo 0 > $VOLATILE
 	check override_warned dmesg_has "its data will not survive a reboot (allow_volatile)"
+	# the override is module_param_unsafe: TAINT_USER
+	check override_taints test $(($(cat /proc/sys/kernel/tainted) & 64)) = 64
 	check status_active is $SYS/$A/kmem_persist_status active
 	check pattern_written write_pattern
 	# a device resized into several ranges: C and D side by side, C destroyed, D grown
@@ -84,19 +86,27 @@ if [ "$step" = create ]; then
 	D=$(create 64M)
 	quiet daxctl disable-device "$C" && quiet daxctl destroy-device "$C"
 	quiet daxctl disable-device "$D"
+	# a request made for the old size does not survive the resize
+	echo blk > $SYS/$D/kmem_persist_format
 	echo $((256 * MiB)) > $SYS/$D/size
+	check resize_cancels_request is $SYS/$D/kmem_persist_format ""
 	echo "# $D: $(ranges "$D") ranges after the resize"
 	check resized_several_ranges test "$(ranges "$D")" -ge 2
+	# markers in its first range and at the start of its second, which a write would change
 	quiet daxctl enable-device "$D"
+	"$POKE" /dev/$D 0 $MARK -w && "$POKE" /dev/$D $((64 * MiB)) $MARK -w
 	before=$("$POKE" /dev/$D 0 12288)
 	quiet daxctl disable-device "$D"
 	echo blk > $SYS/$D/kmem_persist_format
+	echo 1 > $VOLATILE
 	check multi_range_refused refused "$D"
+	echo 0 > $VOLATILE
 	check multi_range_reason is $SYS/$D/kmem_persist_reason multi-range
 	said "needs a device"
 	check multi_range_logged dmesg_has "needs a device with a single range, this one has"
 	quiet daxctl enable-device "$D"
 	check multi_range_nothing_written test "$("$POKE" /dev/$D 0 12288)" = "$before"
+	check multi_range_second_range_intact test "$("$POKE" /dev/$D $((64 * MiB)) 15)" = $MARK
 	check sibling_intact sibling_intact
 else
 	# a device created larger over the formatted one: its superblock says 256 MiB
@@ -106,7 +116,23 @@ else
 	said "formatted for"
 	quiet daxctl disable-device "$L"; quiet daxctl destroy-device "$L"
 	check same_two_subdevices make_pair
-	check online_without_override online "$A"
+	# the formatted device is refused on volatile memory at every bind, not only when formatting
+	check stale_data_refused refused "$A"
+	check stale_reason is $SYS/$A/kmem_persist_reason volatile
+	said "the device is not persistent memory; refusing the data"
+	echo 1 > $VOLATILE
+	# grown over free space, it has a second range: refused for it, without a request too
+	quiet daxctl disable-device "$A"
+	echo $((384 * MiB)) > $SYS/$A/size
+	check grown_two_ranges test "$(ranges "$A")" = 2
+	check grown_refused refused "$A"
+	check grown_reason is $SYS/$A/kmem_persist_reason multi-range
+	# shrunk back to its one range, it is the formatted device again
+	quiet daxctl disable-device "$A"
+	echo $((256 * MiB)) > $SYS/$A/size
+	check shrunk_one_range test "$(ranges "$A")" = 1
+	check online_with_override online "$A"
+	echo 0 > $VOLATILE
 	check status_active is $SYS/$A/kmem_persist_status active
 	check pattern_intact same_pattern
 	check sibling_intact sibling_intact
