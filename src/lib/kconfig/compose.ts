@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * Composing the request: which fragments, in which order, merged (a later value wins).
- * Order: platform, feature, --module, persistence types, debug, selftests, then the
- * user's own --fragment files, so that a user can override anything.
+ * Order: platform, feature, persistence types, debug, selftests, --module, then the
+ * user's own --fragment files, so that a user can override anything. --module comes after
+ * the selftests' config files: their `=y` says that a test needs a driver, which a module
+ * gives as well (the tests load it), and a user who asks for modules gets them.
  */
 import { formatConfig, mergeConfigs, configLine, withSource, type Config, type ConfigEntry, type Override } from './config.js';
 import { findingsOf, formatFinding, type Catalog, type Fragment, type FragmentFinding } from './fragments.js';
@@ -56,13 +58,14 @@ export function compose(catalog: Catalog, o: ComposeOptions): Composition {
   };
   if (o.platform) layers.push(layerOf(catalog.platform[o.platform]));
   if (o.feature) layers.push(layerOf(catalog.feature));
+  for (const p of o.persist) layers.push(layerOf(catalog.persist[p]));
+  if (o.debug) layers.push(layerOf(catalog.debug));
+  for (const f of o.selftests) layers.push(layerOf(f));
   if (o.module) {
     if (!o.feature) warnings.push('--module has no effect without the feature fragment');
     else layers.push(moduleLayer(catalog.feature));
   }
-  for (const p of o.persist) layers.push(layerOf(catalog.persist[p]));
-  if (o.debug) layers.push(layerOf(catalog.debug));
-  for (const f of [...o.selftests, ...o.fragments]) layers.push(layerOf(f));
+  for (const f of o.fragments) layers.push(layerOf(f));
   const findings = used.flatMap(findingsOf);
   warnings.unshift(...findings.map(formatFinding));
   const { config, overrides } = mergeConfigs(...layers.map((l) => l.config));

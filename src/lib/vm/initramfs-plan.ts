@@ -2,7 +2,8 @@
 /**
  * What goes into the test initramfs, as a pure function of resolved inputs: static
  * busybox with a link per applet, ndctl/daxctl/bash/coreutils timeout with their shared
- * libraries and the loader, modules.builtin* (daxctl reads them through libkmod), the
+ * libraries and the loader, the modules.* files (daxctl reads modules.builtin* through
+ * libkmod, modprobe reads modules.dep) and the modules themselves (kernel/**.ko), the
  * console and null device nodes, the kselftests, the scenario scripts and /init.
  */
 import { posix } from 'node:path';
@@ -67,7 +68,8 @@ export function initramfsPlan(i: InitramfsInputs): PlanEntry[] {
   for (const l of i.libraries) entries.push({ type: 'file', path: l.path, src: l.path, mode: 0o755 });
   if (i.modules) {
     const root = `/lib/modules/${i.modules.release}`;
-    entries.push(...tree(root, i.modules.files.filter((f) => f.link === undefined && /^modules\./.test(f.rel))));
+    // not the build and source links into the tree
+    entries.push(...tree(root, i.modules.files.filter((f) => f.link === undefined && (/^modules\./.test(f.rel) || /^kernel\/.*\.ko$/.test(f.rel)))));
   }
   if (i.kselftests) entries.push(...tree(GUEST.kselftestDir, i.kselftests));
   for (const s of i.scenarios) entries.push(...tree(GUEST.scenarioDir(s.name), s.files, (f) => /\.sh$/.test(f.rel)));

@@ -61,11 +61,11 @@ describe('compose', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kseries-frag-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('orders layers platform, feature, --module, persist, debug, selftests, user fragments', () => {
+  it('orders layers platform, feature, persist, debug, selftests, --module, user fragments', () => {
     const st = parseFragment('selftest-memory-hotplug', 'tools/testing/selftests/memory-hotplug/config', 'CONFIG_MEMORY_HOTPLUG=y\n');
     const user = parseFragment('mine', '/mine.config', '# CONFIG_MEMORY_HOTPLUG is not set\nCONFIG_DEV_DAX_KMEM=y\n');
     const c = compose(catalog, { feature: true, platform: 'qemu-x86_64', persist: ['blk'], debug: true, module: true, selftests: [st], fragments: [user] });
-    expect(c.layers.map((l) => l.name)).toEqual(['platform-qemu-x86_64', 'feature-dax-kmem', '--module', 'persist-blk', 'debug', 'selftest-memory-hotplug', 'mine']);
+    expect(c.layers.map((l) => l.name)).toEqual(['platform-qemu-x86_64', 'feature-dax-kmem', 'persist-blk', 'debug', 'selftest-memory-hotplug', '--module', 'mine']);
     expect(valueOf(c.requested, 'DEV_DAX')).toBe('m');
     expect(c.requested.get('DEV_DAX_KMEM')).toMatchObject({ value: 'y', source: 'mine' });
     expect(c.requested.get('MEMORY_HOTPLUG')).toMatchObject({ value: 'n', source: 'mine' });
@@ -73,6 +73,16 @@ describe('compose', () => {
       '# CONFIG_MEMORY_HOTPLUG is not set from mine overrides CONFIG_MEMORY_HOTPLUG=y from selftest-memory-hotplug',
       'CONFIG_DEV_DAX_KMEM=y from mine overrides CONFIG_DEV_DAX_KMEM=m from --module',
     ]);
+  });
+
+  it("--module wins over a selftest config's =y (the series' dax kselftest asks for DEV_DAX_KMEM=y): a module gives the test its driver", () => {
+    const st = parseFragment('selftest-dax', 'tools/testing/selftests/dax/config', 'CONFIG_DEV_DAX=y\nCONFIG_DEV_DAX_KMEM=y\nCONFIG_DEV_DAX_KMEM_PERSIST=y\n');
+    const c = compose(catalog, { feature: true, platform: null, persist: [], debug: false, module: true, selftests: [st], fragments: [] });
+    expect(c.requested.get('DEV_DAX')).toMatchObject({ value: 'm', source: '--module' });
+    expect(c.requested.get('DEV_DAX_KMEM')).toMatchObject({ value: 'm', source: '--module' });
+    // a bool stays as asked
+    expect(c.requested.get('DEV_DAX_KMEM_PERSIST')).toMatchObject({ value: 'y', source: 'selftest-dax' });
+    expect(c.warnings).toEqual([]);
   });
 
   it('renames a layer that would share its name with an earlier one', () => {
