@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/** Ctrl-C during kseries apply: exit 130, and the worktree and branch are gone (nothing half-applied is left). */
+/**
+ * Ctrl-C during kseries apply: exit 130, and the worktree and branch are gone (nothing
+ * half-applied is left); during --continue the patches done are kept and the rest parked.
+ * The loop sends Ctrl-C to the whole process group (node and git, as a terminal does) at a
+ * random moment of a 60-patch apply after node's start-up; KSERIES_INTERRUPT_RUNS sets the
+ * number of interrupts (default 5, for CI); the documented full run is
+ * KSERIES_INTERRUPT_RUNS=200 (README, testing).
+ */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordsOf } from '../../src/lib/apply/state.js';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
-import { KMEM, makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
+import { interruptAfter as ctrlCAfter, KILL_RUNS, startupMs, workDelay } from '../helpers/kill.js';
+import { KMEM, kseriesTraces, makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
 
 let env: IsolatedEnv;
 let fx: SeriesFixture;
@@ -84,3 +92,55 @@ it('Ctrl-C during --continue keeps the patches done and parks the rest; --contin
   expect(r.patches.map((p: { status: string }) => p.status)).toEqual(['resolved', ...Array(60).fill('clean')]);
   expect(gitSync(wt, ['rev-list', '--count', 'conflict..HEAD']).trim()).toBe('61');
 }, 180_000);
+
+it(`Ctrl-C at a random moment of a 60-patch apply: exit 130 and nothing left, or done; the rerun succeeds (${KILL_RUNS} runs)`, async () => {
+  const dir = makeLongSeries(fx, env.root, 60);
+  expect((await runCliAsync(['tree', 'add', 'k', '--source', fx.repo, '--ref', 'main'])).code).toBe(0);
+  const apply = ['apply', '--tree', 'k', '--series', dir];
+  const wt = wtOf('k');
+  const traces = () => kseriesTraces(fx, env, { lockFiles: true });
+  const applied = (why: string) => {
+    expect(gitSync(wt, ['rev-list', '--count', 'v6.1.10..HEAD']).trim(), why).toBe('60');
+    expect(gitSync(wt, ['status', '--porcelain']), why).toBe('');
+    expect(recordsOf(env.paths, 'k')[0].report.status, why).toBe('applied');
+  };
+  const t0 = Date.now();
+  const full = await runCliAsync(apply);
+  const fullMs = Date.now() - t0;
+  expect(full.code, full.stderr).toBe(0);
+  applied('the full run');
+  expect((await runCliAsync([...apply, '--abort'])).code).toBe(0);
+  expect(traces()).toEqual([]);
+
+  const start = await startupMs();
+  const seen = { interrupted: 0, early: 0, done: 0 };
+  for (let run = 0; run < KILL_RUNS; run++) {
+    const delay = workDelay(start, fullMs);
+    const why = `run ${run}, Ctrl-C after ${delay} ms of ${fullMs}`;
+    const c = await ctrlCAfter(apply, delay);
+    expect(c.strays, `${why}: processes left running`).toBe(false);
+    if (c.code === 0) {
+      seen.done++;
+      applied(why);
+    } else {
+      expect(c.code, `${why}: ${c.stderr}`).toBe(130);
+      if (c.bySignal || /received while starting; nothing was changed/.test(c.stderr)) seen.early++;
+      else {
+        expect(c.stderr, why).toMatch(/SIGINT received/);
+        expect(c.stderr, why).not.toMatch(/^\s+at /m);
+        seen.interrupted++;
+      }
+      // a fresh apply interrupted is undone, not parked: no branch, worktree, record or lock
+      expect(traces(), `${why}: after the interrupt`).toEqual([]);
+      const cont = await runCliAsync([...apply, '--continue']);
+      expect(cont.code, `${why}: --continue: ${cont.stderr}`).toBe(2);
+      const again = await runCliAsync(apply);
+      expect(again.code, `${why}: the rerun: ${again.stderr}`).toBe(0);
+      applied(why);
+    }
+    const a = await runCliAsync([...apply, '--abort']);
+    expect(a.code, `${why}: --abort: ${a.stderr}`).toBe(0);
+    expect(traces(), why).toEqual([]);
+  }
+  console.log(`apply: ${KILL_RUNS} Ctrl-Cs over ${fullMs} ms (start-up ${start} ms): ${seen.interrupted} exited 130, ${seen.early} stopped during start-up (nothing done), ${seen.done} were done`);
+}, 120_000 + KILL_RUNS * 30_000);

@@ -291,6 +291,12 @@ export async function acquireLock(target: LockTarget, opts: { wait?: boolean; si
       removeOwnLockFile(file, me.token);
       continue;
     }
+    if (!wait) {
+      // refuse before the lock file exists: an exclusive run that is about to give up must not
+      // keep out, even for an instant, a shared --no-wait run that would have got in
+      const readers = liveReaders(path, what);
+      if (readers.length) await busy(readers[0].text, '', readers[0].holder);
+    }
     if (create(path, what, me)) {
       hold(path, { target, count: 1, token: me.token, file: path, shared: false });
       try {

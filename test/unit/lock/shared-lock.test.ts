@@ -205,6 +205,33 @@ describe('shared locks between processes', () => {
     await exited(a.proc);
   });
 
+  it('an exclusive --no-wait run that meets a shared holder gives up without creating the lock: shared --no-wait runs beside it are never refused (CI saw build --no-wait exit 3 beside tree remove --no-wait)', async () => {
+    const a = await child(true);
+    expect(a.said).toBe('held\n');
+    const loop = (shared: boolean) => {
+      const script = `
+        import { acquireLock, configureLocks } from ${dist('lock/locks.js')};
+        configureLocks({ command: 'kseries ${shared ? 'build' : 'tree remove'}', pollMs: 2, notify: () => {} });
+        let got = 0, refused = 0;
+        for (let i = 0; i < 300; i++) {
+          try { (await acquireLock({ path: ${JSON.stringify(target.path)}, what: 'tree k61', shared: ${shared} }, { wait: false }))(); got++; } catch { refused++; }
+        }
+        console.log(got + ' ' + refused);
+      `;
+      const p = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      children.push(p);
+      let out = '';
+      p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      return exited(p).then(() => out.trim());
+    };
+    const [readers, writers] = await Promise.all([loop(true), loop(false)]);
+    expect(readers).toBe('300 0');
+    expect(writers).toBe('0 300');
+    a.proc.stdin!.write('release\n');
+    await exited(a.proc);
+    expect(lockFiles()).toEqual([]);
+  }, 60_000);
+
   it('stress: 4 processes taking it shared or exclusively at random, 40 times each: an exclusive holder is never beside another holder', async () => {
     const inside = join(dir, 'inside');
     mkdirSync(inside, { recursive: true });
