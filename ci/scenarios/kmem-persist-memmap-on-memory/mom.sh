@@ -11,10 +11,7 @@ DAX=/sys/bus/dax/devices/dax0.0
 POKE=/kseries/kselftest/dax/dax_poke
 BLOCK_KB=$(($(printf %d 0x$(cat /sys/devices/system/memory/block_size_bytes)) / 1024))
 node_kb() { awk -v k="$2:" '$3 == k { print $4 }' "/sys/devices/system/node/node$1/meminfo" 2>/dev/null || echo 0; }
-nr=0
-ok() { nr=$((nr + 1)); echo "ok $nr $1"; }
-notok() { nr=$((nr + 1)); echo "not ok $nr $1"; }
-check() { name=$1; shift; if "$@" >/tmp/check.log 2>&1; then ok "$name"; else sed 's/^/# /' /tmp/check.log; notok "$name"; fi; }
+. /kseries/lib/ktap.sh
 is() { test "$(cat "$1")" = "$2" || { echo "$1: $(cat "$1"), expected $2"; return 1; }; }
 online() { daxctl reconfigure-device --mode=system-ram --no-movable dax0.0; }
 # plain memory that is to be removed again goes to ZONE_MOVABLE, as daxctl does by default
@@ -35,7 +32,6 @@ sysfs_to_devdax() {
 head_pages() { $POKE /dev/dax0.0 0 4096; $POKE /dev/dax0.0 4096 4096; $POKE /dev/dax0.0 8192 4096; }
 head_same() { test "$(head_pages)" = "$before"; }
 BDEV=/dev/daxkmem1
-pattern() { seq 1 400000 | head -c 2097152; }
 write_pattern() { pattern | dd of=$BDEV bs=4096 conv=fsync 2>/dev/null && same_pattern; }
 same_pattern() { pattern | cmp - $BDEV -n 2097152; }
 # node 1's MemTotal against its online memory blocks: the memmap (64 bytes per 4 KiB page)

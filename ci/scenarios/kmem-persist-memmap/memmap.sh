@@ -5,18 +5,13 @@
 # ndctl and daxctl as the admin guide shows. kmem_step=write (re)creates the namespace in
 # that map mode when it is not already, formats it as BLK and writes a pattern;
 # kmem_step=verify onlines it again without a request and compares. Prints KTAP.
-param() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+. /kseries/lib/ktap.sh
 step=$(param kmem_step)
 map=$(param kmem_map)
 DAX=/sys/bus/dax/devices/dax0.0
 BDEV=/dev/daxkmem1
 # 2 MiB of a pattern anyone can regenerate
-pattern() { seq 1 400000 | head -c 2097152; }
 node_kb() { awk -v k="$2:" '$3 == k { print $4 }' "/sys/devices/system/node/node$1/meminfo"; }
-nr=0
-ok() { nr=$((nr + 1)); echo "ok $nr $1"; }
-notok() { nr=$((nr + 1)); echo "not ok $nr $1"; }
-check() { name=$1; shift; if "$@" >/tmp/check.log 2>&1; then ok "$name"; else sed 's/^/# /' /tmp/check.log; notok "$name"; fi; }
 
 ns_map() { ndctl list -n namespace0.0 2>/dev/null | sed -n 's/.*"map":"\([a-z]*\)".*/\1/p'; }
 ns_mode() { ndctl list -n namespace0.0 2>/dev/null | sed -n 's/.*"mode":"\([a-z]*\)".*/\1/p'; }

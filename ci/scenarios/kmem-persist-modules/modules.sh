@@ -6,18 +6,13 @@
 # as BLK, writes a pattern, then unbinds, unloads, reloads and onlines it again three
 # times in the boot; kmod_step=verify loads the modules after a reboot and finds the
 # pattern. Prints KTAP.
-param() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+. /kseries/lib/ktap.sh
 step=$(param kmod_step)
 DAX=/sys/bus/dax/devices/dax0.0
 KMEM=/sys/bus/dax/drivers/kmem
 BDEV=/dev/daxkmem1
 CYCLES=3
-pattern() { seq 1 400000 | head -c 2097152; }
 node_kb() { awk -v k="$2:" '$3 == k { print $4 }' "/sys/devices/system/node/node$1/meminfo"; }
-nr=0
-ok() { nr=$((nr + 1)); echo "ok $nr $1"; }
-notok() { nr=$((nr + 1)); echo "not ok $nr $1"; }
-check() { name=$1; shift; if "$@" >/tmp/check.log 2>&1; then ok "$name"; else sed 's/^/# /' /tmp/check.log; notok "$name"; fi; }
 is() { v=$(cat "$1"); [ "$v" = "$2" ] || { echo "$1 is \"$v\", expected \"$2\""; return 1; }; }
 loaded() { lsmod | awk '{ print $1 }' | grep -qx "$1"; }
 not_loaded() { ! loaded "$1"; }

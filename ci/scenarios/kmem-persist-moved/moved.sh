@@ -4,10 +4,7 @@
 # node 0). Prints KTAP.
 DAX=/sys/bus/dax/devices/dax0.0
 step=$(sed -n 's/.*kmem_step=\([a-z]*\).*/\1/p' /proc/cmdline)
-nr=0
-ok() { nr=$((nr + 1)); echo "ok $nr $1"; }
-notok() { nr=$((nr + 1)); echo "not ok $nr $1"; }
-check() { name=$1; shift; if "$@" >/tmp/check.log 2>&1; then ok "$name"; else sed 's/^/# /' /tmp/check.log; notok "$name"; fi; }
+. /kseries/lib/ktap.sh
 is() { test "$(cat "$1")" = "$2" || { echo "$1: $(cat "$1"), expected $2"; return 1; }; }
 online() { daxctl reconfigure-device --mode=system-ram --no-movable dax0.0; }
 logged() { dmesg | grep -q "$1" || { echo "not in the log: $1"; return 1; }; }

@@ -5,7 +5,7 @@
 # (kmem, BLK) and a plain devdax sibling written through mmap. kmem_step=create formats the
 # first (refused as volatile, then under allow_volatile) and shows a multi-range device
 # refused; kmem_step=verify recreates the same two devices and finds both contents. KTAP.
-param() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+. /kseries/lib/ktap.sh
 step=$(param kmem_step)
 SYS=/sys/bus/dax/devices
 BDEV=/dev/daxkmem1
@@ -14,11 +14,6 @@ VOLATILE=/sys/module/dax_kmem_persist/parameters/allow_volatile
 MiB=1048576
 # bytes the sibling keeps at the start of its first and of its last MiB: "kseries-sibling"
 MARK=6b7365726965732d7369626c696e67
-pattern() { seq 1 400000 | head -c 2097152; }
-nr=0
-ok() { nr=$((nr + 1)); echo "ok $nr $1"; }
-notok() { nr=$((nr + 1)); echo "not ok $nr $1"; }
-check() { name=$1; shift; if "$@" >/tmp/check.log 2>&1; then ok "$name"; else sed 's/^/# /' /tmp/check.log; notok "$name"; fi; }
 is() { v=$(cat "$1"); [ "$v" = "$2" ] || { echo "$1 is \"$v\", expected \"$2\""; return 1; }; }
 dmesg_has() { dmesg | grep -q "$1" || { echo "no \"$1\" in the kernel log"; return 1; }; }
 # the kernel's own words for a refusal, as a KTAP comment

@@ -6,7 +6,7 @@ import { withExitCodes } from '../../lib/cli/describe.js';
 import { progressEnabled } from '../../lib/cli/progress.js';
 import { planCiRequest, runCiPlan } from '../../lib/ci/command.js';
 import { verdictOf } from '../../lib/ci/exit.js';
-import { renderCiPlan, type CiPlan } from '../../lib/ci/plan.js';
+import { DEFAULT_SCENARIOS, renderCiPlan, type CiPlan } from '../../lib/ci/plan.js';
 import { renderCiRun } from '../../lib/ci/render.js';
 import { InterruptedError } from '../../lib/errors.js';
 import type { CiResults } from '../../lib/report/ci-results.js';
@@ -17,8 +17,7 @@ export default class Ci extends KseriesCommand {
   static override description = withExitCodes(
     'For each tree, one after the other: apply the series → configure (tinyconfig + the feature, platform and ' +
       'persist-blk fragments and the selftests\' configs) and verify every symbol → build bzImage and modules (under ccache when it is installed, unless --no-ccache) → ' +
-      'checkpatch every patch → boot the kernel in QEMU and run the scenarios (kmem-persist-suite, kmem-persist-blk, ' +
-      'kmem-persist-pressure, kmem-persist-exclusive, kmem-persist-volatile, kmem-persist-flush, kmem-persist-memmap, kmem-persist-subdevices, pmem-persistence, and kselftest with the memory-hotplug kselftest). A stage whose ' +
+      `checkpatch every patch → boot the kernel in QEMU and run the scenarios (${DEFAULT_SCENARIOS.join(', ')}; kselftest runs the memory-hotplug kselftest). A stage whose ` +
       'needs did not pass is skipped (reported SKIP, never PASS): a failed build skips the selftests, but checkpatch, ' +
       'which needs only the tree and the patches, still runs; a failed apply skips everything else. Without --tree, ' +
       'the tree is k61 — registered from debian:6.1 by the run itself when no tree is registered yet. ' +

@@ -10,7 +10,7 @@ import type { Scenario, ScenarioBoot } from '../scenario/scenario.js';
 import type { Accel } from '../vm/accel.js';
 import { GUEST } from '../vm/initramfs-plan.js';
 import { INIT_PARAMS } from '../vm/init-script.js';
-import type { PmemSpec, VmSpec } from '../vm/qemu.js';
+import { carvedFromRam, type PmemSpec, type VmSpec } from '../vm/qemu.js';
 import { headersSpec, kselftestInstallSpec, modulesInstallSpec } from './kselftest-build.js';
 
 export interface SelftestInput {
@@ -89,7 +89,7 @@ export function planSelftest(i: SelftestInput): SelftestPlan {
   }
   const scenarios = i.scenarios.map(({ scenario: s }): PlannedScenario => {
     const image = s.boots.some((b) => b.pmem) ? join(i.imageDir, `${s.name}.img`) : null;
-    const imageMiB = Math.max(0, ...s.boots.map((b) => (b.pmem ? (b.pmem.kind !== 'nvdimm' && b.pmem.kind !== 'virtio' && b.pmem.node === 0 ? s.memMiB + b.pmem.sizeMiB : b.pmem.sizeMiB) : 0)));
+    const imageMiB = Math.max(0, ...s.boots.map((b) => (b.pmem ? (carvedFromRam(b.pmem) && b.pmem.node === 0 ? s.memMiB + b.pmem.sizeMiB : b.pmem.sizeMiB) : 0)));
     return {
       name: s.name,
       description: s.description,

@@ -4,11 +4,13 @@
  * busybox with a link per applet, ndctl/daxctl/bash/coreutils timeout with their shared
  * libraries and the loader, the modules.* files (daxctl reads modules.builtin* through
  * libkmod, modprobe reads modules.dep) and the modules themselves (kernel/**.ko), the
- * console and null device nodes, the kselftests, the scenario scripts and /init.
+ * console and null device nodes, the kselftests, the scenario scripts with their shared
+ * helpers (scenario-lib.ts) and /init.
  */
 import { posix } from 'node:path';
 import type { CpioEntry } from './cpio-list.js';
 import type { LddLibrary } from './ldd.js';
+import { SCENARIO_LIB } from './scenario-lib.js';
 
 /** A file of the image: copied from the host, or generated (content). */
 export type PlanEntry = Exclude<CpioEntry, { type: 'file' }> | { type: 'file'; path: string; mode: number; src: string } | { type: 'file'; path: string; mode: number; content: string };
@@ -39,6 +41,8 @@ export interface InitramfsInputs {
 export const GUEST = {
   kselftestDir: '/kseries/kselftest',
   scenarioDir: (name: string) => `/kseries/scenarios/${name}`,
+  /** The scenarios' shared shell helpers (scenario-lib.ts). */
+  scenarioLib: '/kseries/lib/ktap.sh',
 } as const;
 
 function tree(root: string, files: HostFile[], exec: (f: HostFile) => boolean = () => false): PlanEntry[] {
@@ -73,6 +77,7 @@ export function initramfsPlan(i: InitramfsInputs): PlanEntry[] {
   }
   if (i.kselftests) entries.push(...tree(GUEST.kselftestDir, i.kselftests));
   for (const s of i.scenarios) entries.push(...tree(GUEST.scenarioDir(s.name), s.files, (f) => /\.sh$/.test(f.rel)));
+  if (i.scenarios.length) entries.push({ type: 'file', path: GUEST.scenarioLib, mode: 0o644, content: SCENARIO_LIB });
   entries.push({ type: 'file', path: '/etc/passwd', mode: 0o644, content: 'root:x:0:0:root:/root:/bin/sh\n' });
   entries.push({ type: 'file', path: '/etc/group', mode: 0o644, content: 'root:x:0:\n' });
   entries.push({ type: 'file', path: '/init', mode: 0o755, content: i.init });

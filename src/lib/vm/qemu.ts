@@ -34,6 +34,10 @@ export type PmemSpec =
   | { kind: 'memmap' | 'soft-reserved'; file: string; sizeMiB: number; node: 'own' | 0; share: boolean }
   | { kind: 'virtio'; file: string; sizeMiB: number; share: boolean };
 
+/** The kinds of pmem the kernel carves out of the guest's RAM (memmap=): the rest are QEMU devices of their own. */
+export type CarvedKind = 'memmap' | 'soft-reserved';
+export const carvedFromRam = <T extends { kind: string }>(p: T): p is Extract<T, { kind: CarvedKind }> => p.kind === 'memmap' || p.kind === 'soft-reserved';
+
 export interface VmSpec {
   qemu?: string;
   kernel: string;
@@ -67,7 +71,7 @@ export function validateVmSpec(s: VmSpec): string[] {
     if (!Number.isInteger(s.pmem.sizeMiB) || s.pmem.sizeMiB < 128 || s.pmem.sizeMiB % 128 !== 0) {
       errors.push(`pmem sizeMiB must be a multiple of 128 (a memory block) (got ${s.pmem.sizeMiB})`);
     }
-    if ((s.pmem.kind === 'memmap' || s.pmem.kind === 'soft-reserved') && s.memMiB > 3072) {
+    if (carvedFromRam(s.pmem) && s.memMiB > 3072) {
       errors.push(`${s.pmem.kind} pmem: the RAM must stay below 3 GiB (the pmem goes above 4 GiB, the RAM below the PCI hole)`);
     }
   }
@@ -87,7 +91,7 @@ function memoryArgs(s: VmSpec): string[] {
   const cpus = s.cpus > 1 ? `0-${s.cpus - 1}` : '0';
   const p = s.pmem;
   if (!p) return ['-machine', 'pc', '-m', `${s.memMiB}M`];
-  if (p.kind === 'virtio' || p.kind === 'nvdimm') return deviceMemoryArgs(s, p, cpus);
+  if (!carvedFromRam(p)) return deviceMemoryArgs(s, p, cpus);
   const share = p.share ? 'on' : 'off';
   if (p.node === 'own') {
     return [

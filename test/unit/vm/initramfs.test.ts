@@ -7,7 +7,8 @@ import type { CommandSpec } from '../../../src/lib/exec/runner.js';
 import { listTree } from '../../../src/lib/vm/host-files.js';
 import { initScript } from '../../../src/lib/vm/init-script.js';
 import { buildInitramfs, planHash, stagedEntries } from '../../../src/lib/vm/initramfs.js';
-import { initramfsPlan, type InitramfsInputs } from '../../../src/lib/vm/initramfs-plan.js';
+import { GUEST, initramfsPlan, type InitramfsInputs } from '../../../src/lib/vm/initramfs-plan.js';
+import { SCENARIO_LIB } from '../../../src/lib/vm/scenario-lib.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 
 const inputs = (over: Partial<InitramfsInputs> = {}): InitramfsInputs => ({
@@ -66,6 +67,11 @@ describe('initramfsPlan', () => {
     expect(at('/kseries/kselftest/run_kselftest.sh')).toMatchObject({ mode: 0o755 });
     expect(at('/kseries/scenarios/pmem-persistence/boot1.sh')).toMatchObject({ mode: 0o755 });
     expect(at('/kseries/scenarios/pmem-persistence/lib.sh')).toMatchObject({ mode: 0o755 });
+  });
+
+  it('carries the scenarios\' shared KTAP helpers at /kseries/lib/ktap.sh (with scenarios only)', () => {
+    expect(at(GUEST.scenarioLib)).toEqual({ type: 'file', path: '/kseries/lib/ktap.sh', mode: 0o644, content: SCENARIO_LIB });
+    expect(initramfsPlan(inputs({ scenarios: [] })).some((e) => e.path === GUEST.scenarioLib)).toBe(false);
   });
 
   it('without modules and kselftests', () => {
@@ -180,5 +186,29 @@ describe('initScript', () => {
       'say "KSERIES-INIT uptime=$up"', 'say "KSERIES-BEGIN $name"', 'say "KSERIES-RESULT $name exit=$rc"', 'say "KSERIES-END"', 'poweroff -f',
       'kseries.script=*)', '| tee "$out"',
     ]) expect(init).toContain(want);
+  });
+});
+
+describe('the scenarios\' shared shell helpers', () => {
+  const sh = (script: string) => execFileSync('sh', ['-c', `${SCENARIO_LIB}\n${script}`], { encoding: 'utf8' });
+
+  it('check prints ok, or the command\'s output as comments and not ok; the counter goes on; pattern is 2 MiB', () => {
+    expect(sh('check first true; check second sh -c "echo why; exit 1"; notok third; ok fourth')).toBe('ok 1 first\n# why\nnot ok 2 second\nnot ok 3 third\nok 4 fourth\n');
+    expect(sh('pattern | wc -c').trim()).toBe('2097152');
+  });
+
+  it('every scenario script that uses them sources them (or defines its own)', () => {
+    const root = new URL('../../../ci/scenarios', import.meta.url).pathname;
+    const missing: string[] = [];
+    for (const f of execFileSync('find', [root, '-name', '*.sh'], { encoding: 'utf8' }).trim().split('\n')) {
+      const text = readFileSync(f, 'utf8');
+      const sourced = text.includes(`. ${GUEST.scenarioLib}`) || /^\. .*lib\.sh/m.test(text);
+      for (const fn of ['check', 'ok', 'notok', 'param', 'pattern']) {
+        const used = new RegExp(`(^\\s*|[;&|(]\\s*|\\$\\(|&& |\\|\\| )${fn} `, 'm').test(text);
+        const defined = new RegExp(`^${fn}\\(\\)`, 'm').test(text);
+        if (used && !defined && !sourced) missing.push(`${f.slice(root.length + 1)}: ${fn}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });
