@@ -4,6 +4,9 @@
  * the verified config (tinyconfig + platform + feature + persist-blk):
  *   - bzImage and the modules of every =m symbol are produced;
  *   - a rebuild after touching drivers/dax/kmem.c recompiles only a handful of objects;
+ *   - two runs at once: a second build and an apply with --no-wait exit 3 naming the build;
+ *     Ctrl-C during make exits 130 and leaves no lock or process; bad input (a fragment line
+ *     that is not an assignment under --strict: 1; --continue with nothing parked: 2) changes nothing;
  *   - --each-commit --W1 builds the base and every patch, without a new warning in the
  *     files the series touches (the bisectability check);
  *   - --warnings-delta --W1 (only with KSERIES_E2E_DELTA=1: two more full W=1 builds).
@@ -17,8 +20,8 @@
  * nice -n 10 with -j2. A first run took 58 min on 2 busy cores (three full builds, two of
  * them W=1); a rerun with a warm cache a fraction of that.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, utimesSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -114,6 +117,54 @@ describe('kseries build on Debian 6.1 with the series (real tree)', () => {
     expect(cc).toContainEqual(expect.stringMatching(/^ {2}CC\s+drivers\/dax\/kmem\.o$/));
     expect(res.compiled).toBe(cc.length);
     expect(cc.length).toBeLessThanOrEqual(6);
+  });
+
+  it('two runs at once and Ctrl-C on the real tree: a second build and an apply --no-wait exit 3 naming the build; Ctrl-C in make exits 130 and leaves no lock or process; the rerun builds; bad input changes nothing', async () => {
+    // a header many objects include: make runs for a while (ccache hits still preprocess)
+    const future = new Date(Date.now() + 2000);
+    utimesSync(join(srcDir, 'include/linux/memory_hotplug.h'), future, future);
+    const env = { KSERIES_HOME: STATE, KSERIES_CACHE: CACHE_DIR, CCACHE_DIR: CCACHE, KSERIES_NO_PROGRESS: '1' };
+    const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'run.js');
+    const first = spawn(process.execPath, [bin, 'build', '--tree', 'k61', ...BUILD_FLAGS], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, detached: true });
+    let stderr = '';
+    first.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => first.on('close', (code) => resolve(code)));
+    const group = (name: string) => spawnSync('pgrep', ['-g', String(first.pid), '-x', name]).status === 0;
+    const t0 = Date.now();
+    while (!group('make') && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100));
+    expect(group('make'), stderr).toBe(true);
+
+    const second = await kseries(['build', '--tree', 'k61', ...BUILD_FLAGS, '--no-wait', '--json']);
+    expect(second.code, second.stderr).toBe(3);
+    expect(json(second.stdout).error.message).toMatch(new RegExp(`^build directory ${BUILD} is in use by kseries build --tree k61 ${BUILD_FLAGS.join(' ')} \\(pid ${first.pid} on `));
+    const apply = await kseries(['apply', '--tree', 'k61', '--no-wait', '--json']);
+    expect(apply.code, apply.stderr).toBe(3);
+    expect(json(apply.stdout).error.message).toMatch(new RegExp(`^tree k61 is in use by kseries build --tree k61 .*\\(pid ${first.pid} on `));
+    expect(group('make'), 'make still runs: the refusals were made while the build held its locks').toBe(true);
+
+    process.kill(-first.pid!, 'SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/SIGINT received/);
+    for (let i = 0; i < 100 && spawnSync('pgrep', ['-g', String(first.pid)]).status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(spawnSync('pgrep', ['-g', String(first.pid)]).status, 'a process of the interrupted build is still running').not.toBe(0);
+    for (const d of [join(CACHE_DIR, 'locks'), join(STATE, 'locks')]) expect(existsSync(d) ? readdirSync(d).filter((f) => !f.startsWith('.')) : [], d).toEqual([]);
+    log(`Ctrl-C in make after ${((Date.now() - t0) / 1000).toFixed(1)} s: exit 130`);
+
+    // bad input on the real tree: a fragment line that is not an assignment (--strict: exit 1, nothing ran); --continue with nothing parked (2)
+    const config = readFileSync(join(BUILD, '.config'));
+    const bad = join(ROOT, 'bad.config');
+    writeFileSync(bad, 'CONFIG_DEV_DAX=y\nDEV_DAX_KMEM y\n');
+    const kc = await kseries(['kconfig', 'apply', '--tree', 'k61', '--fragment', bad, '--strict', '--json']);
+    expect(kc.code, kc.stderr).toBe(1);
+    expect(kc.stdout + kc.stderr).toMatch(/bad\.config:2/);
+    expect(readFileSync(join(BUILD, '.config')).equals(config)).toBe(true);
+    const cont = await kseries(['apply', '--tree', 'k61', '--continue']);
+    expect(cont.code).toBe(2);
+    expect(cont.stderr).toMatch(/nothing to continue/);
+
+    const again = await timed('rebuild after Ctrl-C', () => kseries(['build', '--tree', 'k61', ...BUILD_FLAGS, '--json']));
+    expect(again.code, again.stderr).toBe(0);
+    expect(json(again.stdout).result.status).toBe('ok');
   });
 
   it('--each-commit --W1: the base and every patch of patches/v6.1 build, no new warning in the series\' files', async () => {

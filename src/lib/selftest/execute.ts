@@ -140,7 +140,9 @@ async function boot(
         rmSync(b.dir, { recursive: true, force: true });
         const out = await runBoot(runner, { spec: { ...b.vm, accel: accel.accel, initrd: initrd.path }, timeoutMs: b.timeoutMs });
         const scriptExit = out.scripts.find((x) => x.name === b.name)?.exit ?? null;
-        const j = judgeBoot(out.verdict, scriptExit, out.ktap, b.ktap, o.judge);
+        const judged = judgeBoot(out.verdict, scriptExit, out.ktap, b.ktap, o.judge);
+        // a leak the console did not show as a report (its lines filtered): the count still fails the boot
+        const j = out.kmemleak && judged.status === 'pass' ? { ...judged, status: 'fail' as const, reason: `kmemleak: ${out.kmemleak} unreferenced object(s) after the script` } : judged;
         if (j.ktap?.suites) ktapSuites.set(b.name, j.ktap.suites);
         const ktap = j.ktap ? { status: j.ktap.status, ok: j.ktap.ok, summary: j.ktap.summary, failures: j.ktap.failures } : null;
         const ktapFile = out.ktap ? join(b.dir, 'ktap.txt') : null;
@@ -152,6 +154,7 @@ async function boot(
           console: { verdict: out.verdict.verdict, exitClass: out.verdict.exitClass, summary: out.verdict.summary, findings: out.verdict.findings },
           scriptExit, ktap,
           timings: { elapsedMs: out.elapsedMs, firstOutputMs: out.firstOutputMs, initMs: out.initMs, panicMs: out.panicMs, userspaceAtSec: out.verdict.userspaceAtSec },
+          kmemleak: out.kmemleak,
           logs: { console: out.serialLog, output: out.outputLog ?? '', ktap: ktapFile, verdict: verdictFile },
           command: out.command,
         };

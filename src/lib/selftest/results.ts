@@ -15,6 +15,8 @@ export interface BootResult {
   scriptExit: number | null;
   ktap: KtapJudgement | null;
   timings: { elapsedMs: number; firstOutputMs: number | null; initMs: number | null; panicMs: number | null; userspaceAtSec: number | null } | null;
+  /** Objects kmemleak's scan after the script reported (a debug kernel); absent or null: no scan. */
+  kmemleak?: number | null;
   logs: { console: string; output: string; ktap: string | null; verdict: string } | null;
   command: string | null;
 }
@@ -52,7 +54,8 @@ export function renderResults(r: SelftestResults): string {
     lines.push(`${s.name}: ${s.status}`);
     for (const b of s.boots) {
       const t = b.timings ? ` [${secs(b.timings.elapsedMs)}, userspace ${b.timings.userspaceAtSec?.toFixed(2) ?? '-'} s]` : '';
-      lines.push(`  boot${b.index} ${b.script}: ${b.status.toUpperCase()}${t} ${b.reason}`);
+      const leaks = b.kmemleak != null ? `, kmemleak scan: ${b.kmemleak} unreferenced` : '';
+      lines.push(`  boot${b.index} ${b.script}: ${b.status.toUpperCase()}${t} ${b.reason}${leaks}`);
       if (b.console?.findings.length) lines.push(...b.console.findings[0].excerpt.split('\n').slice(0, 12).map((l) => `      | ${l}`));
       if (b.status !== 'pass' && b.logs) lines.push(`      console: ${b.logs.console}`);
     }

@@ -8,6 +8,7 @@
  *   KSERIES-INIT uptime=<s>              userspace started
  *   KSERIES-BEGIN <name>                 the script starts
  *   KSERIES-RESULT <name> exit=<n>       it ended with exit status n
+ *   KSERIES-KMEMLEAK unreferenced=<n>    kernels with kmemleak: what a scan after the script found
  *   KSERIES-END                          all done; poweroff follows
  *
  * The script's output also goes, unmixed with kernel messages, to the second serial port
@@ -22,6 +23,7 @@ export const MARKER = {
   begin: 'KSERIES-BEGIN',
   result: 'KSERIES-RESULT',
   end: 'KSERIES-END',
+  kmemleak: 'KSERIES-KMEMLEAK',
 } as const;
 
 export function initScript(): string {
@@ -69,6 +71,15 @@ else
 	( cd "\${script%/*}" && KSERIES_NAME="$name" $interp "$script"; echo $? >/tmp/.kseries-rc ) 2>&1 | tee "$out"
 	read rc </tmp/.kseries-rc
 	say "${MARKER.result} $name exit=$rc"
+fi
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	# a kernel with kmemleak (kconfig --debug): a scan after the script, reports on the
+	# console (verbose); objects younger than 5 s are not reported, hence the wait
+	echo 1 >/sys/module/kmemleak/parameters/verbose
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	echo scan >/sys/kernel/debug/kmemleak
+	say "${MARKER.kmemleak} unreferenced=$(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak)"
 fi
 sync
 say "${MARKER.end}"

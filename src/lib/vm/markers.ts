@@ -18,6 +18,8 @@ export interface Markers {
   /** Guest uptime /init reported. */
   initUptimeSec: number | null;
   scripts: ScriptRun[];
+  /** Objects kmemleak's scan after the script reported (kernels with kmemleak), else null. */
+  kmemleak: number | null;
   end: boolean;
 }
 
@@ -29,7 +31,8 @@ export function parseMarkers(text: string): Markers {
   const begin = re(MARKER.begin);
   const result = re(MARKER.result);
   const init = new RegExp(`${MARKER.init} uptime=(\\d+(?:\\.\\d+)?)`);
-  const out: Markers = { initSeen: false, initUptimeSec: null, scripts: [], end: false };
+  const leaks = new RegExp(`${MARKER.kmemleak} unreferenced=(\\d+)`);
+  const out: Markers = { initSeen: false, initUptimeSec: null, scripts: [], kmemleak: null, end: false };
   let open: { name: string; lines: string[] } | null = null;
   const close = (exit: number | null) => {
     if (!open) return;
@@ -43,6 +46,12 @@ export function parseMarkers(text: string): Markers {
     if (m) {
       out.initSeen = true;
       out.initUptimeSec = Number(m[1]);
+      continue;
+    }
+    m = leaks.exec(l);
+    if (m) {
+      close(null);
+      out.kmemleak = Number(m[1]);
       continue;
     }
     m = begin.exec(l);

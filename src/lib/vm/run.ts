@@ -48,6 +48,8 @@ export interface BootOutcome {
   stop: { deadlineMs: number; reason: 'exited' | 'deadline' | 'panic-report-end' | 'panic-grace' | 'cancelled'; line: string | null };
   /** Host time from start to the first console byte, to /init's marker, to the panic line. */
   firstOutputMs: number | null;
+  /** What kmemleak's scan after the script reported (kernels with kmemleak), else null. */
+  kmemleak: number | null;
   initMs: number | null;
   panicMs: number | null;
 }
@@ -127,6 +129,7 @@ export async function runBoot(runner: Runner, req: BootRequest): Promise<BootOut
       line: stoppedOnPanic ? panicLine : null,
     },
     firstOutputMs,
+    kmemleak: markers.kmemleak,
     initMs,
     panicMs,
   };

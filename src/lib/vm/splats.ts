@@ -16,6 +16,7 @@ export type SplatKind =
   | 'oops'
   | 'bug'
   | 'ubsan'
+  | 'kmemleak'
   | 'warn';
 
 export interface SplatPattern {
@@ -51,6 +52,8 @@ export const SPLAT_PATTERNS: readonly SplatPattern[] = [
   },
   { kind: 'bug', start: /kernel BUG at |BUG: /, end: END_TRACE, maxLines: 60 },
   { kind: 'ubsan', start: /UBSAN: /, end: /^={20,}$/, maxLines: 40 },
+  // kmemleak.verbose: each object as the scan finds it, then the count
+  { kind: 'kmemleak', start: /kmemleak: unreferenced object 0x|kmemleak: \d+ new suspected memory leaks/, maxLines: 30 },
   { kind: 'warn', start: /WARNING: CPU: \d+ PID: \d+ at /, end: END_TRACE, maxLines: 60 },
 ];
 
@@ -66,6 +69,7 @@ export const SEVERITY: Record<SplatKind, number> = {
   'hung-task': 6,
   lockdep: 6,
   ubsan: 5,
+  kmemleak: 5,
   warn: 4,
 };
 

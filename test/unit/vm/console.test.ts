@@ -85,6 +85,9 @@ describe('analyzeConsole over report formats not recorded', () => {
     ['bad page state', 'bug', ['BUG: Bad page state in process sh  pfn:12345']],
     ['sleeping in atomic', 'lockdep', ['BUG: sleeping function called from invalid context at mm/slab.h:723']],
     ['hard lockup', 'hard-lockup', ['NMI watchdog: Watchdog detected hard LOCKUP on cpu 1']],
+    // kmemleak.verbose=1 (set by /init on kernels with kmemleak): each object as the scan finds it, then the count
+    ['kmemleak object', 'kmemleak', ['kmemleak: unreferenced object 0xffff888004a3c000 (size 64):', 'kmemleak:   comm "sh", pid 1, jiffies 4294893000', 'kmemleak:   backtrace:']],
+    ['kmemleak count', 'kmemleak', ['kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)']],
   ];
   it.each(table)('%s → %s', (_name, verdict, lines) => {
     const v = analyzeConsole(done(stamp(['Linux version 6.1.0', ...lines])), ok);

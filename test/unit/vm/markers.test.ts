@@ -27,6 +27,13 @@ describe('parseMarkers', () => {
     expect(m.scripts[0].output).toMatch(/hello from the guest\nMemTotal:/);
   });
 
+  it('reads the kmemleak scan /init makes after the script on a kernel with kmemleak (null: no scan)', () => {
+    const m = parseMarkers('\nKSERIES-BEGIN a\nok 1 x\n\nKSERIES-RESULT a exit=0\n\nKSERIES-KMEMLEAK unreferenced=3\n\nKSERIES-END\n');
+    expect(m.kmemleak).toBe(3);
+    expect(m.scripts).toEqual([{ name: 'a', exit: 0, output: 'ok 1 x' }]);
+    expect(parseMarkers(fixture('clean')).kmemleak).toBeNull();
+  });
+
   it('closes a script that never reported when the next one begins', () => {
     const m = parseMarkers('\nKSERIES-BEGIN a\nx\nKSERIES-BEGIN b\ny\n\nKSERIES-RESULT b exit=4\n\nKSERIES-END\n');
     expect(m.scripts).toEqual([
