@@ -9,6 +9,8 @@
  * creates for a git tree is registered in the clone, not in the fixture's .git.
  * 6.1 + series: another such clone, with patches/v6.1 applied by `kseries apply` (the
  * persistence symbols exist there).
+ * 6.1 + series, --base debian: Debian's configuration from linux-config-6.1 (kseries doctor
+ * --fix installs it), reduced for QEMU tests.
  * 6.12: the e2e fixture k612 (Debian 6.12, imported on first use, ~1 min), the same way.
  */
 import { execFile } from 'node:child_process';
@@ -186,6 +188,20 @@ describe('kseries kconfig apply on 6.1 with the series applied (real tree)', () 
       'selftest-dax',
     ]);
     expect(statusOf(out.result.report)).toMatchObject({ DEV_DAX_KMEM_PERSIST: 'ok', DEV_DAX_KMEM_BLK: 'ok' });
+  });
+
+  it('--base debian: Debian\'s own 6.1 configuration (linux-config-6.1), modules off, reduced; the request holds, init_on_alloc and the hardening stay', async () => {
+    const r = await kseries(['kconfig', 'apply', '--tree', 'k61s', '--base', 'debian', '--persist', 'blk', '--selftests', 'memory-hotplug,dax', '--module', '--profile', 'debian', '--json']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const out = json(r.stdout);
+    expect(out.result.report.base).toBe('/usr/src/linux-config-6.1/config.amd64_none_amd64.xz');
+    expect(out.result.report.layers[0].name).toBe('reduce-qemu');
+    expect(out.result.report.summary).toMatchObject({ dropped: 0 });
+    expect(statusOf(out.result.report)).toMatchObject({ DEV_DAX_KMEM: 'ok', DEV_DAX_KMEM_PERSIST: 'ok', DEBUG_INFO_NONE: 'ok', DRM: 'ok' });
+    const config = readFileSync(join(env.paths.cache, 'build', 'k61s', 'x86_64-debian', '.config'), 'utf8');
+    for (const l of ['CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y', 'CONFIG_SECURITY_LOCKDOWN_LSM=y', 'CONFIG_DEV_DAX_KMEM=m', 'CONFIG_MODULE_SIG=y', 'CONFIG_HARDENED_USERCOPY=y']) expect(config).toContain(`\n${l}\n`);
+    // the base's modules are off: only those the request asks for are left
+    expect(config.split('\n').filter((l) => l.endsWith('=m')).length).toBeLessThan(20);
   });
 
   it('a persistence type without NUMA: exit 1, naming NUMA', async () => {

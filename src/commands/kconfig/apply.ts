@@ -28,7 +28,7 @@ export default class KconfigApply extends KseriesCommand {
   static override flags = {
     ...requestFlags,
     tree: Flags.string({ char: 't', required: true, summary: 'The tree to configure (kseries tree list).' }),
-    base: Flags.string({ default: 'tinyconfig', summary: 'Base config: tinyconfig, defconfig, allnoconfig, an ARCH_defconfig, or a .config file.' }),
+    base: Flags.string({ default: 'tinyconfig', summary: 'Base config: tinyconfig, defconfig, allnoconfig, an ARCH_defconfig, debian or debian-cloud (Debian\'s config of the tree\'s version from linux-config-X.Y, its modules off, kconfig/reduce-qemu.config merged first), or a .config file.' }),
     arch: Flags.string({ default: 'x86_64', options: ['x86_64'], summary: 'ARCH passed to make (always passed: tinyconfig alone gives a 32-bit config).' }),
     profile: Flags.string({ default: 'default', summary: 'Build profile: the build directory is BUILD/<tree>/<arch>-<profile>.' }),
     'dry-run': Flags.boolean({ summary: 'Print the commands that would run, and run nothing.' }),

@@ -71,7 +71,9 @@ export async function removeDetachedWorktree(repo: Git, dir: string): Promise<st
  * Deletes the $GIT_COMMON_DIR/worktrees/<id> entry whose gitdir points into DIR (left when DIR
  * vanished), and one that a `git worktree add DIR` killed at its start left without a gitdir
  * file yet: named after DIR (git adds digits when the name is taken) and still locked as
- * "initializing".
+ * "initializing", or not locked yet or half-way (git creates the entry before it writes `locked` and
+ * before its own signal handler that would remove it: a Ctrl-C in between leaves an empty
+ * entry). An entry without a gitdir file is nothing git can use (`worktree prune` drops it).
  */
 function forgetWorktreeAdmin(common: string, dir: string): void {
   const admin = join(common, 'worktrees');
@@ -81,7 +83,7 @@ function forgetWorktreeAdmin(common: string, dir: string): void {
     const gitdirFile = join(admin, id, 'gitdir');
     if (!existsSync(gitdirFile)) {
       const locked = join(admin, id, 'locked');
-      const halfMade = (id === name || (id.startsWith(name) && /^\d+$/.test(id.slice(name.length)))) && existsSync(locked) && readFileSync(locked, 'utf8').trim() === 'initializing';
+      const halfMade = (id === name || (id.startsWith(name) && /^\d+$/.test(id.slice(name.length)))) && (!existsSync(locked) || ['', 'initializing'].includes(readFileSync(locked, 'utf8').trim()));
       if (halfMade) rmSync(join(admin, id), { recursive: true, force: true });
       continue;
     }

@@ -41,6 +41,7 @@ export const HOST_CHECKS: HostCheck[] = [
   { id: 'zstd', kind: 'binary', target: ['zstd'], package: 'zstd', required: false, why: 'zstd-compressed modules' },
   { id: 'python3-ply', kind: 'file', target: ['/usr/lib/python3/dist-packages/ply/__init__.py'], package: 'python3-ply', required: false, why: "checkpatch's SPDX check" },
   { id: 'python3-git', kind: 'file', target: ['/usr/lib/python3/dist-packages/git/__init__.py'], package: 'python3-git', required: false, why: "checkpatch's SPDX check" },
+  { id: 'linux-config-6.1', kind: 'file', target: ['/usr/src/linux-config-6.1/config.amd64_none_amd64.xz'], package: 'linux-config-6.1', required: false, why: "kconfig apply --base debian on 6.1 (Debian's own configuration)" },
   { id: 'kvm', kind: 'kvm', target: ['/dev/kvm'], package: '', required: false, why: 'fast VMs; TCG is used otherwise' },
 ];
 

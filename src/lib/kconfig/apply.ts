@@ -6,18 +6,19 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { usageError } from '../errors.js';
+import { infraError, usageError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
 import { sharedLock, withLock, type LockTarget } from '../lock/locks.js';
 import { buildDirLock, treeLock } from '../lock/targets.js';
 import type { StatePaths } from '../paths.js';
+import type { TreeRecord } from '../trees/registry.js';
 import { buildDirFor } from '../workspace.js';
 import { parseConfig } from './config.js';
 import { renderComposition } from './compose.js';
 import { executePlan } from './execute.js';
 import { readKconfig } from './kconfig-reader.js';
 import { classifyNoise, parseKconfigOutput } from './merge-log.js';
-import { parseBase, planApply, type ApplyPlan } from './plan.js';
+import { debianConfigPath, parseBase, planApply, type ApplyPlan, type DebianFlavour } from './plan.js';
 import type { KconfigReport } from './report.js';
 import { strictRefusal, type FragmentFinding } from './fragments.js';
 import { buildRequest, type RequestOptions } from './request.js';
@@ -30,6 +31,16 @@ export interface ApplyOptions extends Omit<RequestOptions, 'tree' | 'noCreate'> 
   arch: string;
   profile: string;
   dryRun: boolean;
+  /** Where Debian's linux-config-X.Y packages are (default /usr/src). */
+  debianConfigRoot?: string;
+}
+
+/** The .xz config of Debian's FLAVOUR kernel for the tree's version; a dry run names it even when it is missing. */
+function debianConfig(tree: TreeRecord, flavour: DebianFlavour, root: string, dryRun: boolean): string {
+  const xz = debianConfigPath(root, tree.kernel, flavour);
+  if (existsSync(xz) || dryRun) return xz;
+  const pkg = `linux-config-${tree.kernel.version}.${tree.kernel.patchlevel}`;
+  throw infraError(`no Debian configuration for Linux ${tree.kernel.version}.${tree.kernel.patchlevel}: ${xz} does not exist`, `Install it: apt-get install ${pkg} (Debian 12 has linux-config-6.1 and linux-config-6.12).`);
 }
 
 export interface ApplyOutcome {
@@ -64,10 +75,11 @@ async function configure(runner: Runner, paths: StatePaths, o: ApplyOptions): Pr
   const base = parseBase(o.base);
   if (base.kind === 'file') {
     base.path = resolve(base.path);
-    if (!existsSync(base.path)) throw usageError(`--base ${o.base}: no such file, and not a known make target`, 'Use tinyconfig, defconfig, allnoconfig, an ARCH_defconfig, or a .config file.');
+    if (!existsSync(base.path)) throw usageError(`--base ${o.base}: no such file, and not a known make target`, 'Use tinyconfig, defconfig, allnoconfig, an ARCH_defconfig, debian, debian-cloud, or a .config file.');
   }
-  const req = await buildRequest(paths, { ...o, noCreate: o.dryRun });
+  const req = await buildRequest(paths, { ...o, reduce: base.kind === 'debian' ? 'qemu' : null, noCreate: o.dryRun });
   const tree = req.tree!;
+  if (base.kind === 'debian') base.xz = debianConfig(tree, base.flavour, o.debianConfigRoot ?? '/usr/src', o.dryRun);
   const srcDir = req.srcDir!;
   const buildDir = buildDirFor(paths, tree.name, o.arch, o.profile);
   const header = [`Requested by kseries kconfig apply for tree ${tree.name} (Linux ${tree.kernel.string})`, `Layers: ${req.composition.layers.map((l) => l.name).join(', ')}`];
@@ -101,7 +113,7 @@ async function configure(runner: Runner, paths: StatePaths, o: ApplyOptions): Pr
     srcDir,
     buildDir,
     arch: o.arch,
-    base: base.kind === 'target' ? base.target : base.path,
+    base: base.kind === 'target' ? base.target : base.kind === 'file' ? base.path : base.xz,
     config: plan.configPath,
     layers: req.composition.layers.map((l) => ({ name: l.name, path: l.path, symbols: l.config.size })),
     summary: {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
  * Composing the request: which fragments, in which order, merged (a later value wins).
- * Order: platform, feature, persistence types, debug, selftests, --module, then the
+ * Order: the reduction of a distribution base (--base debian), platform, feature,
+ * persistence types, debug, selftests, --module, then the
  * user's own --fragment files, so that a user can override anything. --module comes after
  * the selftests' config files: their `=y` says that a test needs a driver, which a module
  * gives as well (the tests load it), and a user who asks for modules gets them.
@@ -10,6 +11,8 @@ import { formatConfig, mergeConfigs, configLine, withSource, type Config, type C
 import { findingsOf, formatFinding, type Catalog, type Fragment, type FragmentFinding } from './fragments.js';
 
 export interface ComposeOptions {
+  /** A reduce-NAME.config of the catalog, first: everything after it may turn back on what it turns off. */
+  reduce?: string | null;
   feature: boolean;
   platform: string | null;
   persist: readonly string[];
@@ -56,6 +59,11 @@ export function compose(catalog: Catalog, o: ComposeOptions): Composition {
     for (let i = 2; layers.some((l) => l.name === name); i++) name = `${f.name}#${i}`;
     return { name, path: f.path, config: name === f.name ? f.config : withSource(f.config, name) };
   };
+  if (o.reduce) {
+    const r = catalog.reduce[o.reduce];
+    if (!r) throw new Error(`internal error: no reduce-${o.reduce}.config in ${catalog.dir}`);
+    layers.push(layerOf(r));
+  }
   if (o.platform) layers.push(layerOf(catalog.platform[o.platform]));
   if (o.feature) layers.push(layerOf(catalog.feature));
   for (const p of o.persist) layers.push(layerOf(catalog.persist[p]));

@@ -79,6 +79,8 @@ export interface Catalog {
   persist: Record<string, Fragment>;
   platform: Record<string, Fragment>;
   debug: Fragment;
+  /** reduce-NAME.config: what a distribution base sheds for QEMU tests (--base debian). */
+  reduce: Record<string, Fragment>;
 }
 
 export const FEATURE = 'feature-dax-kmem';
@@ -94,7 +96,7 @@ export function readCatalog(dir: string): Catalog {
     if (!files.includes(f)) throw usageError(`${join(dir, f)} is missing`, 'The kconfig/ directory of kseries is incomplete.');
     return frag(f);
   };
-  return { dir, feature: need(`${FEATURE}.config`), persist: pick('persist-'), platform: pick('platform-'), debug: need('debug.config') };
+  return { dir, feature: need(`${FEATURE}.config`), persist: pick('persist-'), platform: pick('platform-'), debug: need('debug.config'), reduce: pick('reduce-') };
 }
 
 /** Splits "none,blk" and repeated flags into a list, checking each against the known names. */

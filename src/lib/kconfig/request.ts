@@ -24,6 +24,8 @@ export interface RequestOptions {
   selftests: readonly string[];
   /** The user's fragment files. */
   fragments: readonly string[];
+  /** A reduce-NAME.config to merge first (a distribution base: --base debian). */
+  reduce?: string | null;
   /** Refuse (exit 1) when a fragment line is not a Kconfig assignment, instead of warning and leaving it out. */
   strict?: boolean;
   /** Needed for selftests (their config files live in the tree). */
@@ -96,6 +98,6 @@ export async function buildRequest(paths: StatePaths, o: RequestOptions): Promis
   }
   const user = o.fragments.map((f) => readFragmentFile(resolve(f)));
   for (const f of user) if (!f.config.size) warnings.push(`fragment ${f.path} sets no symbol`);
-  const composition = compose(catalog, { feature: o.feature, platform, persist, debug: o.debug, module: o.module, selftests: stFragments, fragments: user });
+  const composition = compose(catalog, { reduce: o.reduce ?? null, feature: o.feature, platform, persist, debug: o.debug, module: o.module, selftests: stFragments, fragments: user });
   return { catalog, composition, tree, srcDir, createdWorktree, selftests: lookups, warnings: [...warnings, ...composition.warnings] };
 }

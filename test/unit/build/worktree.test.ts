@@ -73,3 +73,21 @@ it('a directory that is no worktree, and a worktree whose directory is gone: mad
   expect(await checkoutDetached(new Git(r.repo), dir, r.commits[0])).toEqual({ created: true });
   assertWhole(r.commits[0]);
 });
+
+it('a `git worktree add` stopped between creating its entry and locking it (Ctrl-C before git\'s own handler): the empty entry goes, the worktree is made', async () => {
+  mkdirSync(admin(), { recursive: true });
+  expect(await checkoutDetached(new Git(r.repo), dir, r.base)).toEqual({ created: true });
+  assertWhole(r.base);
+});
+
+it('removeDetachedWorktree: an empty entry named after the directory goes; an entry of another name, or one with a gitdir elsewhere, stays', async () => {
+  const { removeDetachedWorktree } = await import('../../../src/lib/apply/worktree.js');
+  const wts = join(r.repo, '.git', 'worktrees');
+  mkdirSync(join(wts, 'build-commits'), { recursive: true });
+  mkdirSync(join(wts, 'build-commits1'), { recursive: true });
+  mkdirSync(join(wts, 'users-own'), { recursive: true });
+  mkdirSync(join(wts, 'build-commits2'), { recursive: true });
+  writeFileSync(join(wts, 'build-commits2', 'gitdir'), '/elsewhere/build-commits/.git\n');
+  await removeDetachedWorktree(new Git(r.repo), dir);
+  expect(readdirSync(wts).sort()).toEqual(['build-commits2', 'users-own']);
+});

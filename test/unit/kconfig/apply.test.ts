@@ -148,6 +148,23 @@ describe('kconfigApply', () => {
     expect(existsSync(out.plan.buildDir)).toBe(false);
   });
 
+  it('--base debian: Debian\'s config of the tree\'s version, modules off, reduce-qemu merged first; without the package, exit 3 naming it', async () => {
+    const root = join(env.root, 'usr-src');
+    const out = await kconfigApply(new FakeRunner(), env.paths, { ...base, base: 'debian', dryRun: true, feature: true, platform: 'qemu-x86_64', debianConfigRoot: root });
+    expect(out.plan.steps.map((s) => s.title).slice(1, 3)).toEqual(['base: Debian\'s amd64 config', 'turn its modules off']);
+    expect(JSON.stringify(out.plan.steps[1])).toContain(`${root}/linux-config-6.1/config.amd64_none_amd64.xz`);
+    const requested = out.plan.steps.find((s) => s.kind === 'write');
+    const text = requested?.kind === 'write' ? requested.content : '';
+    expect(text).toMatch(/^# Layers: reduce-qemu, platform-qemu-x86_64, feature-dax-kmem$/m);
+    expect(text).toContain('CONFIG_DEBUG_INFO_NONE=y');
+    await expect(kconfigApply(new FakeRunner(), env.paths, { ...base, base: 'debian-cloud', debianConfigRoot: root })).rejects.toMatchObject({
+      kind: 'infra',
+      exitCode: 3,
+      message: `no Debian configuration for Linux 6.1: ${root}/linux-config-6.1/config.amd64_none_cloud-amd64.xz does not exist`,
+      suggestion: expect.stringContaining('apt-get install linux-config-6.1'),
+    });
+  });
+
   it('rejects a base that is neither a make target nor a file', async () => {
     await expect(kconfigApply(new FakeRunner(), env.paths, { ...base, base: 'nonexistent.config' })).rejects.toMatchObject({ kind: 'usage' });
   });
