@@ -5,7 +5,7 @@
  *
  *   node bench/blk.mjs [--tree k61] [--prepare [--jobs 1] [--nice 19]] [--mib 256] [--runs 3]
  *                      [--boots 3] [--accel auto|kvm|tcg] [--cold] [--results DIR] [--keep-scenario]
- *                      [--dry-run]
+ *                      [--profile default] [--append PARAM=VALUE]... [--dry-run]
  *   node bench/blk.mjs --parse DIR|FILE        only print the tables of an earlier run
  *
  * Works on the state KSERIES_HOME/KSERIES_CACHE point at (like bench/build.mjs), and needs
@@ -34,6 +34,10 @@
  * ./kseries-results/TREE/bench-blk-TIMESTAMP/ (the selftest layout: blk-vs-brd/bootN/
  * console.log and output.log). The BENCH lines are read from each boot's output.log (the
  * script's output alone), else its console.log.
+ *
+ * --profile boots the kernel of another build profile of the tree (BUILD/TREE/x86_64-PROFILE,
+ * e.g. `debian`, configured with `kseries kconfig apply --base debian`); --append adds kernel
+ * parameters to every boot (`init_on_alloc=0` on a kernel that zeroes every new page).
  *
  * --dry-run prints the selftest plan (QEMU command line) and runs nothing.
  *
@@ -64,6 +68,8 @@ const { values: o } = parseArgs({
     'keep-scenario': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     cold: { type: 'boolean', default: false },
+    profile: { type: 'string', default: 'default' },
+    append: { type: 'string', multiple: true, default: [] },
   },
 });
 const repo = new URL('..', import.meta.url).pathname;
@@ -196,7 +202,7 @@ function kseries(bin, args, { allowFail = false, capture = false } = {}) {
 }
 
 const cache = process.env.KSERIES_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(process.env.HOME, '.cache'), 'kseries');
-const buildDir = join(cache, 'build', o.tree, 'x86_64-default');
+const buildDir = join(cache, 'build', o.tree, `x86_64-${o.profile}`);
 const fragment = join(repo, 'bench', 'blk-vs-brd.config');
 
 if (o.prepare) {
@@ -227,6 +233,7 @@ sj.boots = Array.from({ length: boots }, (_, i) => ({
     ...boot0.append.filter((a) => !(a.split('=')[0] in set) && !a.startsWith('blk_bench_first=')),
     ...Object.entries(set).map(([k, v]) => `${k}=${v}`),
     `blk_bench_first=${i % 2 ? 'ram' : 'daxkmem'}`,
+    ...o.append,
   ],
 }));
 writeFileSync(join(scenarioDir, 'scenario.json'), `${JSON.stringify(sj, null, 2)}\n`);
@@ -235,7 +242,7 @@ if (2 * mib > 800) log(`warning: 2 x ${mib} MiB may not fit the ~896 MiB of Syst
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d+Z$/, 'Z');
 const results = resolve(o.results ?? join('kseries-results', o.tree, `bench-blk-${stamp}`));
 log(`scenario ${scenarioDir}; results ${results}; ${boots} boots, ${mib} MiB per pass, ${runs} runs`);
-const selftest = ['selftest', '--tree', o.tree, '--scenario', scenarioDir, '--accel', o.accel, '--results', results];
+const selftest = ['selftest', '--tree', o.tree, '--build-dir', buildDir, '--scenario', scenarioDir, '--accel', o.accel, '--results', results];
 if (o['dry-run']) {
   // the selftest plan (QEMU command line with the rewritten append), and nothing run
   kseries(cli, [...selftest, '--dry-run']);
