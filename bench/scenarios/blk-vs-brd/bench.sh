@@ -33,6 +33,8 @@ RUNS=${RUNS:-3}
 say() { echo "blk-vs-brd: $*"; }
 die() { say "$1"; exit "${2:-1}"; }
 
+# a fresh VM's device: the library acts only on the device it is named (its data is destroyed)
+export DAX_DEV=dax0.0
 lib=/kseries/kselftest/dax/kmem_persist_lib.sh
 [ -r "$lib" ] || die "$lib is missing: is the series applied and the dax kselftest installed?" 4
 # shellcheck source=/dev/null
