@@ -81,3 +81,32 @@ export async function startupMs(): Promise<number> {
 
 /** A delay for run RUN: spread over the whole run (and a bit past it), seeded by nothing (each loop differs). */
 export const randomDelay = (fullMs: number) => Math.floor(Math.random() * fullMs * 1.1);
+
+export interface CtrlCSeen {
+  interrupted: number;
+  early: number;
+  done: number;
+}
+
+/**
+ * The checks every Ctrl-C loop makes of one interrupted run, counted in SEEN: no process
+ * left, and either exit 0 (done before the signal), or 130, stopped in start-up (node's
+ * bootstrap or bin/run.js's own handler: nothing was done) or by the command's handler
+ * (it says so, without a stack trace). Returns what happened.
+ */
+export function expectCtrlC(c: Awaited<ReturnType<typeof interruptAfter>>, why: string, seen: CtrlCSeen): keyof CtrlCSeen {
+  expect(c.strays, `${why}: processes left running`).toBe(false);
+  let what: keyof CtrlCSeen;
+  if (c.code === 0) what = 'done';
+  else {
+    expect(c.code, `${why}: ${c.stderr}`).toBe(130);
+    if (c.bySignal || /received while starting; nothing was changed/.test(c.stderr)) what = 'early';
+    else {
+      expect(c.stderr, why).toMatch(/SIGINT received/);
+      expect(c.stderr, why).not.toMatch(/^\s+at /m); // no stack trace
+      what = 'interrupted';
+    }
+  }
+  seen[what]++;
+  return what;
+}

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { recordsOf } from '../../src/lib/apply/state.js';
 import { runCliAsync } from '../helpers/cli-async.js';
 import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
-import { interruptAfter as ctrlCAfter, KILL_RUNS, startupMs, workDelay } from '../helpers/kill.js';
+import { expectCtrlC, interruptAfter as ctrlCAfter, KILL_RUNS, startupMs, workDelay } from '../helpers/kill.js';
 import { KMEM, kseriesTraces, makeLongSeries, makeSeriesFixture, type SeriesFixture } from '../helpers/series-fixture.js';
 
 let env: IsolatedEnv;
@@ -117,19 +117,8 @@ it(`Ctrl-C at a random moment of a 60-patch apply: exit 130 and nothing left, or
   for (let run = 0; run < KILL_RUNS; run++) {
     const delay = workDelay(start, fullMs);
     const why = `run ${run}, Ctrl-C after ${delay} ms of ${fullMs}`;
-    const c = await ctrlCAfter(apply, delay);
-    expect(c.strays, `${why}: processes left running`).toBe(false);
-    if (c.code === 0) {
-      seen.done++;
-      applied(why);
-    } else {
-      expect(c.code, `${why}: ${c.stderr}`).toBe(130);
-      if (c.bySignal || /received while starting; nothing was changed/.test(c.stderr)) seen.early++;
-      else {
-        expect(c.stderr, why).toMatch(/SIGINT received/);
-        expect(c.stderr, why).not.toMatch(/^\s+at /m);
-        seen.interrupted++;
-      }
+    if (expectCtrlC(await ctrlCAfter(apply, delay), why, seen) === 'done') applied(why);
+    else {
       // a fresh apply interrupted is undone, not parked: no branch, worktree, record or lock
       expect(traces(), `${why}: after the interrupt`).toEqual([]);
       const cont = await runCliAsync([...apply, '--continue']);

@@ -13,7 +13,7 @@
  */
 import { runCliAsync } from '../helpers/cli-async.js';
 import { isolate, type IsolatedEnv } from '../helpers/env.js';
-import { interruptAfter, KILL_RUNS, startupMs, workDelay } from '../helpers/kill.js';
+import { expectCtrlC, interruptAfter, KILL_RUNS, startupMs, workDelay } from '../helpers/kill.js';
 import { treeAddFixture } from '../helpers/kill-fixtures.js';
 
 let env: IsolatedEnv;
@@ -35,19 +35,8 @@ it(`Ctrl-C at a random moment of tree add (a tarball): exit 130 and nothing half
   for (let run = 0; run < KILL_RUNS; run++) {
     const delay = workDelay(start, fullMs);
     const why = `run ${run}, Ctrl-C after ${delay} ms of ${fullMs}`;
-    const c = await interruptAfter(add, delay);
-    expect(c.strays, `${why}: processes left running`).toBe(false);
-    if (c.code === 0) {
-      seen.done++;
-      await assertWhole(why);
-    } else {
-      expect(c.code, `${why}: ${c.stderr}`).toBe(130);
-      if (c.bySignal || /received while starting; nothing was changed/.test(c.stderr)) seen.early++;
-      else {
-        expect(c.stderr, why).toMatch(/SIGINT received/);
-        expect(c.stderr, why).not.toMatch(/^\s+at /m);
-        seen.interrupted++;
-      }
+    if (expectCtrlC(await interruptAfter(add, delay), why, seen) === 'done') await assertWhole(why);
+    else {
       // interrupted: nothing of the import is left (cleaned up, not parked)
       expect(traces(), `${why}: after the interrupt`).toEqual([]);
       const again = await runCliAsync(add);

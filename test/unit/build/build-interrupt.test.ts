@@ -17,7 +17,7 @@ import { rmSync } from 'node:fs';
 import { runCliAsync } from '../../helpers/cli-async.js';
 import { isolate, type IsolatedEnv } from '../../helpers/env.js';
 import { writeFakeBuildDir } from '../../helpers/fake-kbuild.js';
-import { interruptAfter, KILL_RUNS, startupMs, workDelay } from '../../helpers/kill.js';
+import { expectCtrlC, interruptAfter, KILL_RUNS, startupMs, workDelay } from '../../helpers/kill.js';
 import { buildFixture, type BuildFixture } from '../../helpers/kill-fixtures.js';
 
 let env: IsolatedEnv;
@@ -50,18 +50,7 @@ it(`Ctrl-C at a random moment of build and build --each-commit: exit 130, the re
       rmSync(fx.buildDir, { recursive: true, force: true });
       writeFakeBuildDir(fx.buildDir);
     }
-    const c = await interruptAfter([...args[mode]], delay);
-    expect(c.strays, `${why}: processes left running`).toBe(false);
-    if (c.code === 0) seen[mode].done++;
-    else {
-      expect(c.code, `${why}: ${c.stderr}`).toBe(130);
-      if (c.bySignal || /received while starting; nothing was changed/.test(c.stderr)) seen[mode].early++; // before the command's handler: nothing was done yet
-      else {
-        expect(c.stderr, why).toMatch(/SIGINT received/);
-        expect(c.stderr, why).not.toMatch(/^\s+at /m); // no stack trace
-        seen[mode].interrupted++;
-      }
-    }
+    expectCtrlC(await interruptAfter([...args[mode]], delay), why, seen[mode]);
     expect(traces().filter((t) => t.startsWith('lock file') || t.startsWith('temporary')), `${why}: right after the interrupt`).toEqual([]);
     const again = await runCliAsync([...args[mode]]);
     expect(again.code, `${why}: the rerun: ${again.stderr} ${again.stdout.slice(0, 3000)}`).toBe(0);
