@@ -122,6 +122,17 @@ describe('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
     const results = join(ROOT, 'results', 'broken');
     const r = await kseries(['ci', '--tree', 'k61-broken', '--patches', patches, '--results', results, '--json']);
     log(`broken patch set: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
+    if (r.code !== 1) {
+      // say why in the CI log (stderr is empty under --json without progress): the stages that did not skip, and apply's log
+      let why = r.stdout;
+      try {
+        why = JSON.stringify(JSON.parse(r.stdout).result?.stages?.filter((s: { status: string }) => s.status !== 'skip') ?? JSON.parse(r.stdout), null, 2);
+      } catch {
+        /* not JSON: keep it raw */
+      }
+      const applyLog = join(results, 'k61-broken', 'logs', 'apply.log');
+      log(`not exit 1:\n${why}\n${existsSync(applyLog) ? readFileSync(applyLog, 'utf8') : '(no apply.log)'}\nstderr: ${r.stderr}`);
+    }
     expect(r.code, r.stderr).toBe(1);
     const ci = parseCiResults(JSON.parse(r.stdout).result);
     expect(ci.stages.map((s) => `${s.name}:${s.status}`)).toEqual([
