@@ -20,7 +20,7 @@
  * nice -n 10 with -j2. A first run took 58 min on 2 busy cores (three full builds, two of
  * them W=1); a rerun with a warm cache a fraction of that.
  */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,6 +28,7 @@ import { promisify } from 'node:util';
 import { e2eCcacheDir, e2eRoot, k61Repo } from '../helpers/e2e-fixtures.js';
 import { isolate, type IsolatedEnv } from '../helpers/env.js';
 import { runCliAsync } from '../helpers/cli-async.js';
+import { startGroup } from '../helpers/kill.js';
 
 const K61_SOURCE = k61Repo();
 const ROOT = join(e2eRoot(), 'build-e2e');
@@ -124,15 +125,10 @@ describe('kseries build on Debian 6.1 with the series (real tree)', () => {
     const future = new Date(Date.now() + 2000);
     utimesSync(join(srcDir, 'include/linux/memory_hotplug.h'), future, future);
     const env = { KSERIES_HOME: STATE, KSERIES_CACHE: CACHE_DIR, CCACHE_DIR: CCACHE, KSERIES_NO_PROGRESS: '1' };
-    const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'run.js');
-    const first = spawn(process.execPath, [bin, 'build', '--tree', 'k61', ...BUILD_FLAGS], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, detached: true });
-    let stderr = '';
-    first.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => first.on('close', (code) => resolve(code)));
-    const group = (name: string) => spawnSync('pgrep', ['-g', String(first.pid), '-x', name]).status === 0;
+    const first = startGroup(['build', '--tree', 'k61', ...BUILD_FLAGS], env);
     const t0 = Date.now();
-    while (!group('make') && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100));
-    expect(group('make'), stderr).toBe(true);
+    while (!first.running('make') && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100));
+    expect(first.running('make'), first.stderr()).toBe(true);
 
     const second = await kseries(['build', '--tree', 'k61', ...BUILD_FLAGS, '--no-wait', '--json']);
     expect(second.code, second.stderr).toBe(3);
@@ -140,13 +136,14 @@ describe('kseries build on Debian 6.1 with the series (real tree)', () => {
     const apply = await kseries(['apply', '--tree', 'k61', '--no-wait', '--json']);
     expect(apply.code, apply.stderr).toBe(3);
     expect(json(apply.stdout).error.message).toMatch(new RegExp(`^tree k61 is in use by kseries build --tree k61 .*\\(pid ${first.pid} on `));
-    expect(group('make'), 'make still runs: the refusals were made while the build held its locks').toBe(true);
+    expect(first.running('make'), 'make still runs: the refusals were made while the build held its locks').toBe(true);
 
-    process.kill(-first.pid!, 'SIGINT');
-    expect(await exited).toBe(130);
-    expect(stderr).toMatch(/SIGINT received/);
-    for (let i = 0; i < 100 && spawnSync('pgrep', ['-g', String(first.pid)]).status === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(spawnSync('pgrep', ['-g', String(first.pid)]).status, 'a process of the interrupted build is still running').not.toBe(0);
+    expect(first.signal('SIGINT')).toBe(true);
+    const end = await first.done;
+    expect(end.code, end.stderr).toBe(130);
+    expect(end.bySignal, 'node died of the signal: kseries had no handler yet').toBe(false);
+    expect(end.stderr).toMatch(/SIGINT received/);
+    expect(end.strays, 'a process of the interrupted build is still running').toBe(false);
     for (const d of [join(CACHE_DIR, 'locks'), join(STATE, 'locks')]) expect(existsSync(d) ? readdirSync(d).filter((f) => !f.startsWith('.')) : [], d).toEqual([]);
     log(`Ctrl-C in make after ${((Date.now() - t0) / 1000).toFixed(1)} s: exit 130`);
 

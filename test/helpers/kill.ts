@@ -6,7 +6,7 @@
  * sent SIGINT, as Ctrl-C does. KSERIES_INTERRUPT_RUNS sets the number of kills (default
  * 5, for CI; the documented full runs use 200, README, testing). Test setup only.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const KILL_RUNS = Math.max(1, Number(process.env.KSERIES_INTERRUPT_RUNS ?? 5) || 5);
@@ -38,30 +38,60 @@ export async function interruptAfter(args: string[], delay: number, env: Record<
   return { ...r, interrupted: r.signalled };
 }
 
-async function signalAfter(args: string[], delay: number, sig: 'SIGKILL' | 'SIGINT', env: Record<string, string>) {
+/** A kseries run in a process group of its own (see startGroup). */
+export interface GroupRun {
+  pid: number;
+  stderr: () => string;
+  /** Sends SIG to the whole group, as Ctrl-C (SIGINT) or the OOM killer (SIGKILL) would; false when it was gone. */
+  signal: (sig: 'SIGKILL' | 'SIGINT') => boolean;
+  /** Whether a process of the group named NAME runs (pgrep -g). */
+  running: (name: string) => boolean;
+  /**
+   * The run's end: `code` is what a shell reports (the exit code, or 128 + the signal when node
+   * died of it; `bySignal` says so); `strays`: processes of the group outlived kseries by 5 s
+   * (reported, then killed).
+   */
+  done: Promise<{ code: number; bySignal: boolean; signalled: boolean; strays: boolean; stderr: string; ms: number }>;
+}
+
+/** Starts kseries ARGS in a process group of its own, to be signalled whole when the test decides. */
+export function startGroup(args: string[], env: Record<string, string> = {}): GroupRun {
   const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'run.js');
   const t0 = Date.now();
   const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, detached: true });
+  const pid = child.pid!;
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   let signalled = false;
-  const timer = setTimeout(() => {
+  const signal = (sig: 'SIGKILL' | 'SIGINT') => {
     try {
-      process.kill(-child.pid!, sig);
+      process.kill(-pid, sig);
       signalled = true;
+      return true;
     } catch {
-      /* already gone */
+      return false; // already gone
     }
-  }, delay);
-  const { code, signal } = await exited;
+  };
+  const done = (async () => {
+    const { code, signal: sig } = await exited;
+    const ms = Date.now() - t0;
+    // children killed with the group are reaped by init; one still running 5 s after kseries exited is one it left behind
+    for (let i = 0; i < 250 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    const strays = groupAlive(pid);
+    if (strays) process.kill(-pid, 'SIGKILL');
+    return { code: code ?? 128 + (sig === 'SIGINT' ? 2 : 9), bySignal: code === null, signalled, strays, stderr, ms };
+  })();
+  const running = (name: string) => spawnSync('pgrep', ['-g', String(pid), '-x', name]).status === 0;
+  return { pid, stderr: () => stderr, signal, running, done };
+}
+
+async function signalAfter(args: string[], delay: number, sig: 'SIGKILL' | 'SIGINT', env: Record<string, string>) {
+  const run = startGroup(args, env);
+  const timer = setTimeout(() => run.signal(sig), delay);
+  const r = await run.done;
   clearTimeout(timer);
-  const ms = Date.now() - t0;
-  // children killed with the group are reaped by init; one still running 5 s after kseries exited is one it left behind (reported, then killed)
-  for (let i = 0; i < 250 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 20));
-  const strays = groupAlive(child.pid!);
-  if (strays) process.kill(-child.pid!, 'SIGKILL');
-  return { code: code ?? 128 + (signal === 'SIGINT' ? 2 : 9), bySignal: code === null, signalled, strays, stderr, ms };
+  return r;
 }
 
 /**
