@@ -57,6 +57,21 @@ function kseries(args: string[], timeoutMs = 7_200_000): Promise<{ code: number;
   });
 }
 
+/** Each stage of a `ci --json` output in the log, a line each (the raw output when it is not JSON). */
+function logStages(stdout: string): void {
+  let stages: Array<{ name: string; status: string; durationMs: number; summary: string }> | undefined;
+  try {
+    stages = JSON.parse(stdout).result?.stages;
+  } catch {
+    stages = undefined;
+  }
+  if (!stages) {
+    log(`output: ${stdout}`);
+    return;
+  }
+  for (const s of stages) log(`  ${s.name}: ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s — ${s.summary}`);
+}
+
 const snapshot = (repo: string) =>
   `${execFileSync('git', ['-C', repo, 'for-each-ref', '--format=%(refname) %(objectname)'], { encoding: 'utf8' })}\n${execFileSync('git', ['-C', repo, 'worktree', 'list', '--porcelain'], { encoding: 'utf8' })}`;
 
@@ -123,15 +138,10 @@ describe('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
     const r = await kseries(['ci', '--tree', 'k61-broken', '--patches', patches, '--results', results, '--json']);
     log(`broken patch set: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
     if (r.code !== 1) {
-      // say why in the CI log (stderr is empty under --json without progress): the stages that did not skip, and apply's log
-      let why = r.stdout;
-      try {
-        why = JSON.stringify(JSON.parse(r.stdout).result?.stages?.filter((s: { status: string }) => s.status !== 'skip') ?? JSON.parse(r.stdout), null, 2);
-      } catch {
-        /* not JSON: keep it raw */
-      }
+      // say why in the CI log (stderr is empty under --json without progress): the stages, and apply's log
+      logStages(r.stdout);
       const applyLog = join(results, 'k61-broken', 'logs', 'apply.log');
-      log(`not exit 1:\n${why}\n${existsSync(applyLog) ? readFileSync(applyLog, 'utf8') : '(no apply.log)'}\nstderr: ${r.stderr}`);
+      log(`not exit 1; stderr: ${r.stderr}\n${existsSync(applyLog) ? readFileSync(applyLog, 'utf8') : '(no apply.log)'}`);
     }
     expect(r.code, r.stderr).toBe(1);
     const ci = parseCiResults(JSON.parse(r.stdout).result);
@@ -163,7 +173,7 @@ describe('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
     const r = await kseries(['ci', '--tree', 'k61', '--ccache', '--results', results, '--json']);
     const doc = JSON.parse(r.stdout);
     log(`kseries ci --tree k61 --ccache: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
-    for (const s of doc.result?.stages ?? []) log(`  ${s.name}: ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s — ${s.summary}`);
+    logStages(r.stdout);
     expect(r.code, `${r.stderr}\n${JSON.stringify(doc.result?.stages?.filter((s: { status: string }) => s.status !== 'pass'), null, 2)}`).toBe(0);
     const ci = parseCiResults(doc.result);
     expect(ci).toMatchObject({ overall: 'pass', exitCode: 0, trees: [{ tree: 'k61', kernel: '6.1.192', base: 'v6.1', overall: 'pass' }] });
