@@ -70,7 +70,10 @@ added_kb=$(($(ls -d /sys/devices/system/node/node1/memory* | wc -l) * BLOCK_KB))
 region_kb=$(($(cat /sys/bus/nd/devices/region0/size) / 1024))
 dax_kb=$(($(cat $DAX/size) / 1024))
 check node1_memtotal_is_its_blocks test "$(node_kb 1 MemTotal)" = "$added_kb"
-check memmap_in_node0_ram test $((free_none - free_kmem)) -ge $((added_kb / 64))
+# the memmap is added_kb / 64; other allocations and frees of node 0 (the per-CPU lists
+# refill and drain meanwhile) move the measure by a few hundred kB either way (6032 kB seen
+# for 6144): a memmap on the device would leave node 0 nearly untouched
+check memmap_in_node0_ram test $((free_none - free_kmem)) -ge $((added_kb / 64 * 3 / 4))
 # --map=dev reserves the namespace's own memmap (64 bytes per 4 KiB page) on the device
 if [ "$map" = dev ]; then
 	check map_dev_reserves_memmap test $((region_kb - dax_kb)) -ge $((region_kb / 64))
