@@ -33,7 +33,7 @@ export default class Selftest extends KseriesCommand {
     scenario: Flags.string({ summary: 'A scenario of ci/scenarios/, or the path of a scenario directory (repeatable; default: all but kselftest).', multiple: true }),
     kselftests: Flags.string({ summary: 'kselftest TARGETS to build from the tree and run in the VM ("memory-hotplug,vm").' }),
     accel: Flags.string({ summary: 'auto: KVM only when a probe shows it really works.', options: ['auto', 'kvm', 'tcg'], default: 'auto' }),
-    timeout: Flags.integer({ summary: "Seconds a boot's script may take (overrides the scenarios'); the boot itself gets 60 s more.", min: 5 }),
+    timeout: Flags.integer({ summary: "Seconds a boot's script may take (overrides the scenarios'); the boot itself gets 60 s more (on a debug kernel, 60 s × its slowdown: 4 with KASAN).", min: 5 }),
     results: Flags.directory({ summary: 'Results dir (default ./kseries-results/TREE/selftest-TIMESTAMP).' }),
     'keep-images': Flags.boolean({ summary: 'Keep the persistent-memory backing files (1 GiB sparse each).' }),
     'dry-run': Flags.boolean({ summary: 'Print the plan (commands and QEMU lines) and run nothing.' }),

@@ -41,7 +41,7 @@ export function planSelftestRequest(state: StatePaths, req: SelftestRequest): Se
   const tree = new Registry(state).get(req.tree);
   const { srcDir, workspace } = sourceDirFor(state, tree);
   const buildDir = resolve(req.buildDir ?? buildDirFor(state, tree.name));
-  const { kernel, kernelRelease, releaseFile } = builtKernel(buildDir, req.kernel ? resolve(req.kernel) : undefined);
+  const { kernel, kernelRelease, releaseFile, slowdown } = builtKernel(buildDir, req.kernel ? resolve(req.kernel) : undefined);
   const { scenarios, targets } = selectRuns(listScenarios(), req.scenario, parseTargets(req.kselftests), (n) => loadScenario(n));
   // a scenario given by path is rerun by that path
   const asGiven = new Map(scenarios.map((l) => [l.scenario.name, scenarioArg(l)]));
@@ -60,6 +60,7 @@ export function planSelftestRequest(state: StatePaths, req: SelftestRequest): Se
     imageDir: join(vmRoot(state), `selftest-${runDirStamp()}-${process.pid}`),
     bootTimeoutSec: 60,
     kernelRelease,
+    slowdown,
   });
   const rerun = (scenario: string) =>
     commandLine('kseries', [

@@ -33,6 +33,7 @@ import { renderJUnit } from '../report/junit.js';
 import type { TestSuite } from '../report/model.js';
 import { JUNIT_FILE, toPipelineResults, toTestReport, type RunInfo } from './report.js';
 import type { BootResult, ScenarioResult, SelftestResults } from './results.js';
+import { describeSlowdown } from './slowdown.js';
 
 export interface ExecuteOptions {
   runner: Runner;
@@ -108,6 +109,8 @@ async function boot(
   await prepare(runner, plan);
   const accel = plan.accel === 'auto' ? await o.chooseAccel() : { accel: plan.accel, reason: `--accel ${plan.accel}` };
   say(`accelerator: ${accel.accel} (${accel.reason})`);
+  const slow = describeSlowdown(plan.slowdown);
+  if (slow) say(slow);
   const initrd = await build(runner, sources);
   releaseTree(); // the sources are read: apply may go on while the VMs run
   say(`initramfs ${initrd.cached ? 'cached' : 'built'}: ${initrd.path}`);

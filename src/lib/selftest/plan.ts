@@ -11,6 +11,7 @@ import type { Accel } from '../vm/accel.js';
 import { GUEST } from '../vm/initramfs-plan.js';
 import { INIT_PARAMS } from '../vm/init-script.js';
 import { carvedFromRam, type PmemSpec, type VmSpec } from '../vm/qemu.js';
+import type { Slowdown } from './slowdown.js';
 import { headersSpec, kselftestInstallSpec, modulesInstallSpec } from './kselftest-build.js';
 
 export interface SelftestInput {
@@ -30,6 +31,8 @@ export interface SelftestInput {
   bootTimeoutSec: number;
   /** include/config/kernel.release of the build dir; null skips modules_install. */
   kernelRelease: string | null;
+  /** A debug kernel's: multiplies deadlines, tells the guest, relaxes the lockup detectors. */
+  slowdown: Slowdown;
   qemu?: string;
 }
 
@@ -62,6 +65,7 @@ export interface SelftestPlan {
   buildDir: string;
   srcDir: string;
   accel: Accel | 'auto';
+  slowdown: Slowdown;
   resultsDir: string;
   commandLog: string;
   prepare: CommandSpec[];
@@ -87,6 +91,8 @@ export function planSelftest(i: SelftestInput): SelftestPlan {
     kselftestDir = join(i.resultsDir, 'kselftest', 'install');
     prepare.push(headersSpec(i.srcDir, i.buildDir), kselftestInstallSpec(i.srcDir, i.buildDir, i.kselftestTargets, join(i.resultsDir, 'kselftest', 'build'), kselftestDir));
   }
+  const f = i.slowdown.factor;
+  const slow = f > 1 ? [`${INIT_PARAMS.timeFactor}=${f}`, ...i.slowdown.append] : [];
   const scenarios = i.scenarios.map(({ scenario: s }): PlannedScenario => {
     const image = s.boots.some((b) => b.pmem) ? join(i.imageDir, `${s.name}.img`) : null;
     const imageMiB = Math.max(0, ...s.boots.map((b) => (b.pmem ? (carvedFromRam(b.pmem) && b.pmem.node === 0 ? s.memMiB + b.pmem.sizeMiB : b.pmem.sizeMiB) : 0)));
@@ -104,13 +110,13 @@ export function planSelftest(i: SelftestInput): SelftestPlan {
           index: b.index,
           script: b.script,
           name,
-          timeoutMs: ((i.timeoutSec ?? b.timeoutSec) + i.bootTimeoutSec) * 1000,
+          timeoutMs: ((i.timeoutSec ?? b.timeoutSec * f) + i.bootTimeoutSec * f) * 1000,
           ktap: b.ktap,
           dir,
           vm: {
             qemu: i.qemu,
             kernel: i.kernel,
-            append: [`${INIT_PARAMS.script}=${GUEST.scenarioDir(s.name)}/${b.script}`, `${INIT_PARAMS.name}=${name}`, ...b.append],
+            append: [`${INIT_PARAMS.script}=${GUEST.scenarioDir(s.name)}/${b.script}`, `${INIT_PARAMS.name}=${name}`, ...slow, ...b.append],
             memMiB: s.memMiB,
             cpus: s.cpus,
             pmem: image ? pmemSpec(b.pmem, image) : null,
@@ -127,6 +133,7 @@ export function planSelftest(i: SelftestInput): SelftestPlan {
     buildDir: i.buildDir,
     srcDir: i.srcDir,
     accel: i.accel,
+    slowdown: i.slowdown,
     resultsDir: i.resultsDir,
     commandLog: join(i.resultsDir, 'commands.log'),
     prepare,

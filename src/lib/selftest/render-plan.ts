@@ -3,6 +3,7 @@
 import { describe } from '../exec/runner.js';
 import { qemuArgv } from '../vm/qemu.js';
 import type { SelftestPlan } from './plan.js';
+import { describeSlowdown } from './slowdown.js';
 
 export const INITRD_PLACEHOLDER = '$INITRAMFS';
 
@@ -22,6 +23,7 @@ export function renderPlan(plan: SelftestPlan): string {
     `tree ${plan.tree}: kernel ${plan.kernel}`,
     `results: ${plan.resultsDir}`,
     plan.accel === 'auto' ? 'accelerator: auto (KVM when the probe says it really works, else TCG; shown with TCG)' : `accelerator: ${plan.accel}`,
+    ...[describeSlowdown(plan.slowdown)].filter((l): l is string => l !== null),
     '',
     '# prepare',
     ...c.prepare,

@@ -11,12 +11,15 @@
  *   KSERIES-KMEMLEAK unreferenced=<n>    kernels with kmemleak: what a scan after the script found
  *   KSERIES-END                          all done; poweroff follows
  *
+ * The script runs with KSERIES_NAME (the boot's name) and KSERIES_TIME_FACTOR (1, or how much
+ * slower a debug kernel runs: selftest/slowdown.ts) in its environment.
+ *
  * The script's output also goes, unmixed with kernel messages, to the second serial port
  * (/dev/ttyS1), which the host records as the boot's output file.
  */
 
 /** Kernel command line parameters read by /init (a dot keeps the kernel from passing them to init's environment). */
-export const INIT_PARAMS = { script: 'kseries.script', name: 'kseries.name', output: 'kseries.out' } as const;
+export const INIT_PARAMS = { script: 'kseries.script', name: 'kseries.name', output: 'kseries.out', timeFactor: 'kseries.time_factor' } as const;
 
 export const MARKER = {
   init: 'KSERIES-INIT',
@@ -46,12 +49,13 @@ ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 exec </dev/console >/dev/console 2>&1
 say() { printf '\\n%s\\n' "$*"; }
-script= name= out=
+script= name= out= factor=1
 for a in $(cat /proc/cmdline); do
 	case "$a" in
 	${INIT_PARAMS.script}=*) script="\${a#${INIT_PARAMS.script}=}" ;;
 	${INIT_PARAMS.name}=*) name="\${a#${INIT_PARAMS.name}=}" ;;
 	${INIT_PARAMS.output}=*) out="/dev/\${a#${INIT_PARAMS.output}=}" ;;
+	${INIT_PARAMS.timeFactor}=*) factor="\${a#${INIT_PARAMS.timeFactor}=}" ;;
 	esac
 done
 read up _ </proc/uptime
@@ -68,7 +72,7 @@ else
 	case "$first" in *bash*) interp=bash ;; *) interp=sh ;; esac
 	say "${MARKER.begin} $name"
 	# Through a pipe: kselftest's runner appends to /dev/stdout, which must not be a plain file.
-	( cd "\${script%/*}" && KSERIES_NAME="$name" $interp "$script"; echo $? >/tmp/.kseries-rc ) 2>&1 | tee "$out"
+	( cd "\${script%/*}" && KSERIES_NAME="$name" KSERIES_TIME_FACTOR="$factor" $interp "$script"; echo $? >/tmp/.kseries-rc ) 2>&1 | tee "$out"
 	read rc </tmp/.kseries-rc
 	say "${MARKER.result} $name exit=$rc"
 fi

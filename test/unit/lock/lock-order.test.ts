@@ -29,6 +29,7 @@ import { FakeRunner } from '../../helpers/fake-runner.js';
 import { isolate, type IsolatedEnv } from '../../helpers/env.js';
 import { fakeSeriesRepo, registerFakeTree, writeFakeBuildDir } from '../../helpers/fake-kbuild.js';
 import { OPTIONS } from '../ci/options.js';
+import { NO_SLOWDOWN } from '../../../src/lib/selftest/slowdown.js';
 
 let env: IsolatedEnv;
 let p: StatePaths;
@@ -95,7 +96,7 @@ function selftestOf(resultsDir: string) {
   return planSelftest({
     tree: 'k', srcDir: join(env.root, 'linux'), buildDir: buildDirFor(p, 'k'), kernel: join(env.root, 'bzImage'),
     scenarios: [{ scenario: parseScenario('pp', { boots: [{ script: 'a.sh' }] }, ['a.sh']), dir }],
-    kselftestTargets: [], accel: 'tcg', timeoutSec: 10, resultsDir, imageDir: join(env.root, 'vm'), bootTimeoutSec: 5, kernelRelease: null,
+    kselftestTargets: [], accel: 'tcg', timeoutSec: 10, resultsDir, imageDir: join(env.root, 'vm'), bootTimeoutSec: 5, kernelRelease: null, slowdown: NO_SLOWDOWN,
   });
 }
 

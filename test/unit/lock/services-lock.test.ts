@@ -33,6 +33,7 @@ import { executeCi, type StageImpl } from '../../../src/lib/ci/executor.js';
 import { planCi } from '../../../src/lib/ci/plan.js';
 import { buildStage } from '../../../src/lib/ci/stages/build.js';
 import { selftestResultsDir } from '../../../src/lib/ci/stages/selftest.js';
+import { NO_SLOWDOWN } from '../../../src/lib/selftest/slowdown.js';
 
 let dir: string;
 let paths: StatePaths;
@@ -105,7 +106,7 @@ describe('selftest', () => {
     return planSelftest({
       tree: 't', srcDir: join(dir, 'src'), buildDir: join(dir, 'build'), kernel: join(dir, 'bzImage'),
       scenarios: [{ scenario: parseScenario('pp', { boots: [{ script: 'a.sh' }] }, ['a.sh']), dir: join(dir, 'sc') }],
-      kselftestTargets: [], accel: 'tcg', timeoutSec: 10, resultsDir: join(dir, 'res'), imageDir: join(dir, 'vm'), bootTimeoutSec: 5, kernelRelease: null,
+      kselftestTargets: [], accel: 'tcg', timeoutSec: 10, resultsDir: join(dir, 'res'), imageDir: join(dir, 'vm'), bootTimeoutSec: 5, kernelRelease: null, slowdown: NO_SLOWDOWN,
     });
   };
   const opts = (runner: FakeRunner, initramfs: () => void = () => {}) => ({

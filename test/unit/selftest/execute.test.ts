@@ -10,6 +10,7 @@ import { planSelftest } from '../../../src/lib/selftest/plan.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
 import { readLockFile } from '../../../src/lib/lock/file-lock.js';
 import { buildDirLock } from '../../../src/lib/lock/targets.js';
+import { NO_SLOWDOWN } from '../../../src/lib/selftest/slowdown.js';
 
 const stamp = (lines: string[]) => lines.map((l, i) => `[    ${(1 + i / 100).toFixed(6)}] ${l}`).join('\n');
 const guest = (name: string, exit: number, extra = '') =>
@@ -30,7 +31,7 @@ describe('executeSelftest', () => {
     planSelftest({
       tree: 't', srcDir: join(dir, 'src'), buildDir: join(dir, 'build'), kernel: join(dir, 'bzImage'),
       scenarios: [{ scenario: parseScenario('pp', { boots: [{ script: 'a.sh' }, { script: 'b.sh' }, { script: 'c.sh' }] }, ['a.sh', 'b.sh', 'c.sh']), dir: join(dir, 'sc') }],
-      kselftestTargets: [], accel: 'tcg', timeoutSec: 10, resultsDir: join(dir, 'res'), imageDir: join(dir, 'vm'), bootTimeoutSec: 5, kernelRelease,
+      kselftestTargets: [], accel: 'tcg', timeoutSec: 10, resultsDir: join(dir, 'res'), imageDir: join(dir, 'vm'), bootTimeoutSec: 5, kernelRelease, slowdown: NO_SLOWDOWN,
     });
   const opts = (runner: FakeRunner) => ({
     runner,

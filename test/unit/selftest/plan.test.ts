@@ -2,12 +2,13 @@
 import { parseScenario } from '../../../src/lib/scenario/scenario.js';
 import { planSelftest, type SelftestInput } from '../../../src/lib/selftest/plan.js';
 import { planCommands, renderPlan } from '../../../src/lib/selftest/render-plan.js';
+import { kernelSlowdown, NO_SLOWDOWN, SLOW_KERNEL_APPEND } from '../../../src/lib/selftest/slowdown.js';
 
 const scenario = parseScenario('pp', { memMiB: 1024, cpus: 1, boots: [{ script: 'a.sh', timeoutSec: 30 }, { script: 'b.sh', timeoutSec: 40, pmem: { node: 0 } }] }, ['a.sh', 'b.sh']);
 const input = (over: Partial<SelftestInput> = {}): SelftestInput => ({
   tree: 'k61', srcDir: '/src', buildDir: '/build', kernel: '/build/arch/x86/boot/bzImage',
   scenarios: [{ scenario, dir: '/repo/ci/scenarios/pp' }], kselftestTargets: [], accel: 'auto', timeoutSec: null,
-  resultsDir: '/res', imageDir: '/cache/vm/run1', bootTimeoutSec: 60, kernelRelease: '6.1.192', ...over,
+  resultsDir: '/res', imageDir: '/cache/vm/run1', bootTimeoutSec: 60, kernelRelease: '6.1.192', slowdown: NO_SLOWDOWN, ...over,
 });
 
 describe('planSelftest', () => {
@@ -23,6 +24,16 @@ describe('planSelftest', () => {
     });
     expect(b2.vm.pmem).toMatchObject({ node: 0, file: '/cache/vm/run1/pp.img' });
     expect(b2.timeoutMs).toBe(100_000);
+  });
+
+  it('a debug kernel: deadlines × its factor (not an explicit --timeout), the factor and the detectors\' thresholds on the command line', () => {
+    const slowdown = kernelSlowdown('CONFIG_KASAN=y\n');
+    const [b1, b2] = planSelftest(input({ slowdown })).scenarios[0].boots;
+    expect(b1.timeoutMs).toBe((30 + 60) * 4 * 1000);
+    expect(b2.timeoutMs).toBe((40 + 60) * 4 * 1000);
+    expect(b1.vm.append).toEqual(['kseries.script=/kseries/scenarios/pp/a.sh', 'kseries.name=pp:boot1', 'kseries.time_factor=4', ...SLOW_KERNEL_APPEND]);
+    expect(planSelftest(input({ slowdown, timeoutSec: 100 })).scenarios[0].boots[0].timeoutMs).toBe((100 + 60 * 4) * 1000);
+    expect(renderPlan(planSelftest(input({ slowdown })))).toContain("debug kernel (KASAN): deadlines and the scenarios' clocks ×4");
   });
 
   // A multi-boot virtio-pmem scenario: one image (the device's size, as for nvdimm) kept

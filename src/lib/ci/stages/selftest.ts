@@ -77,7 +77,7 @@ export const selftestStage =
     const tree = new Registry(deps.paths).get(ctx.tree.tree);
     const { srcDir } = sourceDirFor(deps.paths, tree);
     const buildDir = buildDirFor(deps.paths, tree.name);
-    const { kernel, kernelRelease } = builtKernel(buildDir);
+    const { kernel, kernelRelease, slowdown } = builtKernel(buildDir);
     const { scenarios, targets } = selectRuns(listScenarios(), o.scenarios, o.kselftests, (n) => loadScenario(n));
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const plan = planSelftest({
@@ -93,6 +93,7 @@ export const selftestStage =
       imageDir: join(vmRoot(deps.paths), `ci-${stamp}-${process.pid}`),
       bootTimeoutSec: 60,
       kernelRelease,
+      slowdown,
     });
     const rerun = (scenario: string) => ctx.stage.commands[o.scenarios.indexOf(scenario)] ?? commandLine('kseries', ['selftest', '--tree', tree.name, '--scenario', scenario]);
     const t0 = Date.now();
