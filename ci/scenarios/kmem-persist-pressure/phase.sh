@@ -10,9 +10,6 @@ if [ ! -e /sys/bus/dax/devices/dax0.0 ]; then
 fi
 # the test formats only the device it is given
 export DAX_DEV=dax0.0
-# a debug kernel gives the held memory back KSERIES_TIME_FACTOR times slower: the BLK
-# device's writes wait that much longer for it (60 s is the device's default)
-export KMEM_NO_SPACE_TIMEOUT=$((60 * ${KSERIES_TIME_FACTOR:-1}))
 test=/kseries/kselftest/dax/kmem_persist.sh
 [ -x "$test" ] || { echo "kseries: $test is missing: is the series applied and the dax kselftest installed?"; exit 4; }
 exec /bin/bash "$test" --phase "$phase"

@@ -5,13 +5,14 @@
  * KASAN checks every memory access; kmemleak, lockdep and debug_pagealloc add their own work
  * to every allocation, lock and free. Under TCG a KASAN kernel's boot spends tens of seconds
  * in the ACPI interpreter alone, which trips the soft-lockup watchdog (20 s) before any test
- * runs, and a test's own clocks (the kselftest runner's 45 s, the BLK device's 60 s
- * no_space_timeout while the pressure scenario gives memory back) run out on work that is
- * merely slow. So, for a debug kernel:
+ * runs, and the kselftest runner's 45 s run out on work that is merely slow. So, for a
+ * debug kernel:
  *  - every boot's deadline is multiplied by the factor (not an explicit --timeout: that is
  *    the user's number);
  *  - the guest is told the factor (kseries.time_factor=N, KSERIES_TIME_FACTOR in the
- *    scenarios' environment), and the scenarios scale their own clocks by it;
+ *    scenarios' environment), and the kselftest scenario scales the runner's timeouts by it
+ *    (a clock that is part of what a test checks, such as the BLK device's no_space_timeout,
+ *    is not scaled: a slow kernel must still meet it);
  *  - the lockup and stall detectors get the thresholds syzbot boots its debug kernels with
  *    (watchdog_thresh=55, workqueue.watchdog_thresh=140, rcupdate.rcu_cpu_stall_timeout=100):
  *    they still report a CPU that is stuck, not one that is slow.
