@@ -15,7 +15,11 @@
  *    is not scaled: a slow kernel must still meet it);
  *  - the lockup and stall detectors get the thresholds syzbot boots its debug kernels with
  *    (watchdog_thresh=55, workqueue.watchdog_thresh=140, rcupdate.rcu_cpu_stall_timeout=100):
- *    they still report a CPU that is stuck, not one that is slow.
+ *    they still report a CPU that is stuck, not one that is slow;
+ *  - PCI interrupts are routed from the BIOS's PIRQ table, not ACPI (acpi=noirq): QEMU's
+ *    i440fx _PRT method is a While loop over every slot, which a KASAN kernel under TCG runs
+ *    past ACPICA's 30 s loop timeout (AE_AML_LOOP_TIMEOUT); PCI devices then got no INTx line
+ *    ("PCI INT A: no GSI"), and virtio-pmem, which has no MSI-X, waited for ever on a flush.
  */
 
 export interface Slowdown {
@@ -36,7 +40,7 @@ const SLOW_OPTIONS: Array<{ symbol: string; name: string; factor: number }> = [
   { symbol: 'CONFIG_DEBUG_PAGEALLOC_ENABLE_DEFAULT', name: 'debug_pagealloc', factor: 2 },
 ];
 
-export const SLOW_KERNEL_APPEND = ['watchdog_thresh=55', 'workqueue.watchdog_thresh=140', 'rcupdate.rcu_cpu_stall_timeout=100'];
+export const SLOW_KERNEL_APPEND = ['watchdog_thresh=55', 'workqueue.watchdog_thresh=140', 'rcupdate.rcu_cpu_stall_timeout=100', 'acpi=noirq'];
 
 /** The slowdown of a kernel built with CONFIG (the text of its .config; null: unknown, no slowdown). */
 export function kernelSlowdown(config: string | null): Slowdown {

@@ -26,7 +26,7 @@ describe('kernelSlowdown', () => {
 
   it('says what it scales and why', () => {
     expect(describeSlowdown(kernelSlowdown(config('CONFIG_KASAN=y')))).toBe(
-      "debug kernel (KASAN): deadlines and the scenarios' clocks ×4; watchdog_thresh=55 workqueue.watchdog_thresh=140 rcupdate.rcu_cpu_stall_timeout=100",
+      "debug kernel (KASAN): deadlines and the scenarios' clocks ×4; watchdog_thresh=55 workqueue.watchdog_thresh=140 rcupdate.rcu_cpu_stall_timeout=100 acpi=noirq",
     );
   });
 });
