@@ -22,6 +22,8 @@
  *    ("PCI INT A: no GSI"), and virtio-pmem, which has no MSI-X, waited for ever on a flush.
  */
 
+import { parseConfig, valueOf } from '../kconfig/config.js';
+
 export interface Slowdown {
   factor: number;
   /** The options that made it, "KASAN", "lockdep", …; empty for factor 1. */
@@ -34,10 +36,10 @@ export const NO_SLOWDOWN: Slowdown = { factor: 1, because: [], append: [] };
 
 /** Checked in this order; KASAN alone makes the factor 4, the others 2 together or alone. */
 const SLOW_OPTIONS: Array<{ symbol: string; name: string; factor: number }> = [
-  { symbol: 'CONFIG_KASAN', name: 'KASAN', factor: 4 },
-  { symbol: 'CONFIG_DEBUG_KMEMLEAK', name: 'kmemleak', factor: 2 },
-  { symbol: 'CONFIG_PROVE_LOCKING', name: 'lockdep', factor: 2 },
-  { symbol: 'CONFIG_DEBUG_PAGEALLOC_ENABLE_DEFAULT', name: 'debug_pagealloc', factor: 2 },
+  { symbol: 'KASAN', name: 'KASAN', factor: 4 },
+  { symbol: 'DEBUG_KMEMLEAK', name: 'kmemleak', factor: 2 },
+  { symbol: 'PROVE_LOCKING', name: 'lockdep', factor: 2 },
+  { symbol: 'DEBUG_PAGEALLOC_ENABLE_DEFAULT', name: 'debug_pagealloc', factor: 2 },
 ];
 
 export const SLOW_KERNEL_APPEND = ['watchdog_thresh=55', 'workqueue.watchdog_thresh=140', 'rcupdate.rcu_cpu_stall_timeout=100', 'acpi=noirq'];
@@ -45,8 +47,8 @@ export const SLOW_KERNEL_APPEND = ['watchdog_thresh=55', 'workqueue.watchdog_thr
 /** The slowdown of a kernel built with CONFIG (the text of its .config; null: unknown, no slowdown). */
 export function kernelSlowdown(config: string | null): Slowdown {
   if (config === null) return NO_SLOWDOWN;
-  const set = new Set(config.split('\n').filter((l) => l.endsWith('=y')).map((l) => l.slice(0, -2)));
-  const found = SLOW_OPTIONS.filter((o) => set.has(o.symbol));
+  const parsed = parseConfig(config, '.config').config;
+  const found = SLOW_OPTIONS.filter((o) => valueOf(parsed, o.symbol) === 'y');
   if (!found.length) return NO_SLOWDOWN;
   return { factor: Math.max(...found.map((o) => o.factor)), because: found.map((o) => o.name), append: SLOW_KERNEL_APPEND };
 }
