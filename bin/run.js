@@ -11,5 +11,18 @@ process.on('SIGINT', early);
 process.on('SIGTERM', early);
 globalThis.kseriesEarlySignal = early;
 
+// oclif.manifest.json (dist/build-manifest.js) spares importing every command at start; one
+// older than a compiled command (tsc run without that step) could hold stale flags: drop it
+const { readdirSync, statSync, unlinkSync } = await import('node:fs');
+const manifest = new URL('../oclif.manifest.json', import.meta.url);
+try {
+  const made = statSync(manifest).mtimeMs;
+  const newest = (dir) =>
+    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(new URL(`${e.name}/`, dir)) : statSync(new URL(e.name, dir)).mtimeMs)));
+  if (newest(new URL('../dist/commands/', import.meta.url)) > made) unlinkSync(manifest);
+} catch {
+  /* no manifest, or no dist: oclif finds the commands itself */
+}
+
 const { execute } = await import('@oclif/core');
 await execute({ dir: import.meta.url });

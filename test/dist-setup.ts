@@ -6,7 +6,8 @@
  * tsconfig.json, what `npm run build` runs — before any test file runs, whenever a source
  * under src/ (or tsconfig.json) is newer than its compiled file, or has none. Sources that
  * do not compile fail the run here with tsc's messages; a marker (dist/.tsc-failed) keeps
- * the half-emitted dist/ stale until a build succeeds.
+ * the half-emitted dist/ stale until a build succeeds. oclif.manifest.json is written after
+ * tsc, as npm run build does (and whenever it is missing or older than dist/commands).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -36,9 +37,26 @@ export function staleSources(root = ROOT): string[] {
     .map((f) => relative(root, f));
 }
 
+/** Whether oclif.manifest.json is missing or older than a compiled command (bin/run.js then ignores it). */
+function manifestStale(root = ROOT): boolean {
+  const file = join(root, 'oclif.manifest.json');
+  if (!existsSync(file)) return true;
+  const newest = (dir: string): number =>
+    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  return newest(join(root, 'dist', 'commands')) > statSync(file).mtimeMs;
+}
+
+/** dist/build-manifest.js: what npm run build runs after tsc. */
+function writeManifest(): void {
+  execFileSync(process.execPath, [join(ROOT, 'dist', 'build-manifest.js')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 export default function setup(): void {
   const stale = staleSources();
-  if (!stale.length) return;
+  if (!stale.length) {
+    if (manifestStale()) writeManifest();
+    return;
+  }
   process.stderr.write(`[dist] ${stale.length} source(s) newer than dist/ (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', …' : ''}): tsc -p tsconfig.json\n`);
   const t = Date.now();
   const marker = join(ROOT, 'dist', '.tsc-failed');
@@ -51,5 +69,6 @@ export default function setup(): void {
     throw new Error(`src/ does not compile (tsc -p tsconfig.json), so the CLI tests cannot run the sources:\n${out.stdout ?? ''}${out.stderr ?? ''}`);
   }
   rmSync(marker, { force: true });
+  writeManifest();
   process.stderr.write(`[dist] rebuilt in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
 }
