@@ -106,8 +106,11 @@ async function boot(
 ): Promise<SelftestResults> {
   const say = o.progress ?? (() => {});
   if (plan.prepare.length) say('preparing modules.builtin and kselftests');
+  // the accelerator's probe (a firmware boot, or a cached verdict) runs beside the makes of prepare
+  const choosing = plan.accel === 'auto' ? o.chooseAccel() : Promise.resolve({ accel: plan.accel, reason: `--accel ${plan.accel}` });
+  choosing.catch(() => undefined);
   await prepare(runner, plan);
-  const accel = plan.accel === 'auto' ? await o.chooseAccel() : { accel: plan.accel, reason: `--accel ${plan.accel}` };
+  const accel = await choosing;
   say(`accelerator: ${accel.accel} (${accel.reason})`);
   const slow = describeSlowdown(plan.slowdown);
   if (slow) say(slow);

@@ -19,7 +19,7 @@ import { toPipelineResults, toTestReport } from '../../selftest/report.js';
 import type { SelftestResults } from '../../selftest/results.js';
 import { selectRuns } from '../../selftest/select.js';
 import { Registry } from '../../trees/registry.js';
-import { probeKvm } from '../../vm/accel.js';
+import { probeKvmCached } from '../../vm/accel-cache.js';
 import { buildDirFor, sourceDirFor } from '../../workspace.js';
 import type { StageImpl } from '../executor.js';
 import { selftestResultName, type TreePlan } from '../plan.js';
@@ -104,7 +104,7 @@ export const selftestStage =
         judge: ktapJudge,
         info: { kernelVersion: tree.kernel.string, base: ctx.facts.base, seriesHead: ctx.facts.seriesHead, rerun },
         chooseAccel: async () => {
-          const v = await probeKvm(runner);
+          const v = await probeKvmCached(runner, deps.paths.cache);
           return { accel: v.usable ? 'kvm' : 'tcg', reason: v.reason };
         },
         progress: ctx.output,
