@@ -4,6 +4,8 @@
  * the verified config (tinyconfig + platform + feature + persist-blk):
  *   - bzImage and the modules of every =m symbol are produced;
  *   - a rebuild after touching drivers/dax/kmem.c recompiles only a handful of objects;
+ *   - kseries watch with one scenario: round 1 at once; a save that adds a warning prints
+ *     the build line, that warning and "tests unchanged"; undoing it prints it gone; Ctrl-C 130;
  *   - two runs at once: a second build and an apply with --no-wait exit 3 naming the build;
  *     Ctrl-C during make exits 130 and leaves no lock or process; bad input (a fragment line
  *     that is not an assignment under --strict: 1; --continue with nothing parked: 2) changes nothing;
@@ -118,6 +120,43 @@ describe('kseries build on Debian 6.1 with the series (real tree)', () => {
     expect(cc).toContainEqual(expect.stringMatching(/^ {2}CC\s+drivers\/dax\/kmem\.o$/));
     expect(res.compiled).toBe(cc.length);
     expect(cc.length).toBeLessThanOrEqual(6);
+  });
+
+  it('watch: a first round, then a save that adds a warning prints only that warning (the scenario unchanged), the undo prints it gone; Ctrl-C exits 130 and leaves no lock or process', async () => {
+    const file = join(srcDir, 'drivers/dax/kmem.c');
+    const original = readFileSync(file, 'utf8');
+    const env = { KSERIES_HOME: STATE, KSERIES_CACHE: CACHE_DIR, CCACHE_DIR: CCACHE, KSERIES_NO_PROGRESS: '1' };
+    const results = join(ROOT, 'watch-results');
+    const run = startGroup(['watch', '--tree', 'k61', '--scenario', 'kmem-persist-exclusive', '--accel', 'tcg', '-j2', '--debounce', '500', '--results', results], env);
+    const until = async (re: RegExp, what: string, limitMs = 1_200_000) => {
+      const t0 = Date.now();
+      while (!re.test(run.stdout()) && Date.now() - t0 < limitMs) await new Promise((r) => setTimeout(r, 250));
+      expect(run.stdout(), `${what}\nstderr:\n${run.stderr()}`).toMatch(re);
+      log(`watch: ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    };
+    try {
+      await until(/^ {2}kmem-persist-exclusive:boot1: pass \(/m, 'round 1 built and passed');
+      expect(run.stdout()).toMatch(/^round 1 \(start\), [\d.]+ s: build ok: \d+ objects? in [\d.]+ s$/m);
+      writeFileSync(file, `${original}\nstatic int kseries_watch_probe;\n`);
+      const probeLine = original.split('\n').length + 1;
+      await until(/^ {2}tests unchanged: 1 boot, pass$/m, 'round 2 (a warning added)');
+      const round2 = run.stdout().slice(run.stdout().indexOf('round 2 '));
+      expect(round2.split('\n').slice(0, 3)).toEqual([
+        expect.stringMatching(/^round 2 \(drivers\/dax\/kmem\.c\), [\d.]+ s: build ok: [1-6] objects? in [\d.]+ s$/),
+        expect.stringMatching(new RegExp(`^ {2}\\+ warning drivers/dax/kmem\\.c:${probeLine}: .kseries_watch_probe. defined but not used \\[-Wunused-variable\\]$`)),
+        '  tests unchanged: 1 boot, pass',
+      ]);
+      writeFileSync(file, original);
+      await until(/^round 3 [^\n]*\n {2}- 1 warning gone \(\d+ left\)\n {2}tests unchanged: 1 boot, pass$/m, 'round 3 (the warning gone)');
+      expect(existsSync(join(results, 'round-3', 'results.json'))).toBe(true);
+    } finally {
+      if (readFileSync(file, 'utf8') !== original) writeFileSync(file, original);
+      run.signal('SIGINT');
+    }
+    const end = await run.done;
+    expect(end.code, end.stderr).toBe(130);
+    expect(end.strays).toBe(false);
+    for (const d of [join(CACHE_DIR, 'locks'), join(STATE, 'locks')]) expect(existsSync(d) ? readdirSync(d).filter((f) => !f.startsWith('.')) : [], d).toEqual([]);
   });
 
   it('two runs at once and Ctrl-C on the real tree: a second build and an apply --no-wait exit 3 naming the build; Ctrl-C in make exits 130 and leaves no lock or process; the rerun builds; bad input changes nothing', async () => {

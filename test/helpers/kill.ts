@@ -42,6 +42,7 @@ export async function interruptAfter(args: string[], delay: number, env: Record<
 export interface GroupRun {
   pid: number;
   stderr: () => string;
+  stdout: () => string;
   /** Sends SIG to the whole group, as Ctrl-C (SIGINT) or the OOM killer (SIGKILL) would; false when it was gone. */
   signal: (sig: 'SIGKILL' | 'SIGINT') => boolean;
   /** Whether a process of the group named NAME runs (pgrep -g). */
@@ -58,10 +59,12 @@ export interface GroupRun {
 export function startGroup(args: string[], env: Record<string, string> = {}): GroupRun {
   const bin = join(new URL('../..', import.meta.url).pathname, 'bin', 'run.js');
   const t0 = Date.now();
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, detached: true });
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
   const pid = child.pid!;
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   let signalled = false;
   const signal = (sig: 'SIGKILL' | 'SIGINT') => {
@@ -83,7 +86,7 @@ export function startGroup(args: string[], env: Record<string, string> = {}): Gr
     return { code: code ?? 128 + (sig === 'SIGINT' ? 2 : 9), bySignal: code === null, signalled, strays, stderr, ms };
   })();
   const running = (name: string) => spawnSync('pgrep', ['-g', String(pid), '-x', name]).status === 0;
-  return { pid, stderr: () => stderr, signal, running, done };
+  return { pid, stderr: () => stderr, stdout: () => stdout, signal, running, done };
 }
 
 async function signalAfter(args: string[], delay: number, sig: 'SIGKILL' | 'SIGINT', env: Record<string, string>) {

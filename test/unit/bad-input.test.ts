@@ -272,6 +272,14 @@ const ROWS: Row[] = [
   r('checkpatch: unknown --fail-on', ['checkpatch', '--checkpatch', FAKE_CHECKPATCH, '--fail-on', 'bogus'], 2, /Expected --fail-on=bogus to be one of/),
   r('checkpatch: a missing checkpatch.pl', (w) => ['checkpatch', '--checkpatch', join(w.in, 'nowhere.pl')], 2, /Parsing --checkpatch: No file found at .*nowhere\.pl|no checkpatch script at .*nowhere\.pl/),
   r('checkpatch: a tree without a checkout', ['checkpatch', '--tree', 'k'], 2, /the source of tree "k" is not checked out/),
+  // watch
+  r('watch: unknown tree', ['watch', '--tree', 'nope', '--rounds', '1'], 2, /unknown tree "nope"/),
+  r('watch: unknown scenario', ['watch', '--tree', 'ka', '--scenario', 'nope', '--rounds', '1'], 2, /unknown scenario "nope"/),
+  r('watch: bad kselftest target', ['watch', '--tree', 'ka', '--kselftests', '../x', '--rounds', '1'], 2, /bad kselftest target/),
+  r('watch: a scenario on arm64', ['watch', '--tree', 'ka', '--arch', 'arm64', '--scenario', 'kmem-persist-suite', '--rounds', '1'], 2, /scenarios boot x86_64 kernels only/),
+  r('watch: a tree never configured', ['watch', '--tree', 'ka', '--rounds', '1'], 2, /has no \.config/),
+  r('watch: --rounds -1', ['watch', '--tree', 'ka', '--rounds=-1'], 2, /greater than or equal to 0/),
+  r('watch: --debounce abc', ['watch', '--tree', 'ka', '--debounce', 'abc'], 2, /Expected an integer but received: abc/),
   // selftest
   r('selftest: unknown tree', ['selftest', '--tree', 'nope', '--dry-run'], 2, /unknown tree "nope"/),
   r('selftest: unknown scenario', ['selftest', '--tree', 'k', '--scenario', 'nope', '--dry-run'], 2, /unknown scenario "nope"/),
@@ -311,7 +319,7 @@ describe('bad input, everywhere: exit code, message, and not a byte changed', ()
   it('has at least 50 rows, over every command', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(50);
     const commands = new Set(ROWS.map((row) => row.what.split(':')[0]));
-    for (const c of ['tree add', 'tree list', 'tree show', 'tree remove', 'apply', 'rebase', 'export', 'kconfig apply', 'kconfig generate', 'build', 'checkpatch', 'selftest', 'ci', 'doctor', 'series show', 'series lint']) {
+    for (const c of ['tree add', 'tree list', 'tree show', 'tree remove', 'apply', 'rebase', 'export', 'kconfig apply', 'kconfig generate', 'build', 'checkpatch', 'selftest', 'watch', 'ci', 'doctor', 'series show', 'series lint']) {
       expect(commands).toContain(c);
     }
   });
