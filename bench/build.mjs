@@ -3,13 +3,14 @@
 /**
  * What does `kseries build` cost over running the same make by hand?
  *
- *   node bench/build.mjs [--tree k61] [--runs 3] [--jobs 2] [--nice 10] [--skip-cold]
+ *   node bench/build.mjs [--tree k61] [--runs 3] [--jobs 2] [--nice 10] [--skip-cold] [--ccache]
  *
  * Needs a registered tree with the series applied and configured (kseries apply, kseries
  * kconfig apply) in the state KSERIES_HOME/KSERIES_CACHE point at, and `npm run build`.
  * Takes the tree's source dir and .config, and the exact make argv from
  * `kseries build --dry-run --json`, then times, in two fresh O= directories of its own
- * (no ccache on either side):
+ * (no ccache on either side; --ccache: both under ccache, kseries with --ccache and make with
+ * the very line kseries prints, in O= dirs beside the tree's so that its objects hit):
  *   cold         make from an empty O= dir           vs  kseries build into an empty O= dir
  *   incremental  after `touch drivers/dax/kmem.c`    (RUNS times each, alternating; median)
  *   no-op        nothing changed                     (RUNS times each; median)
@@ -32,6 +33,7 @@ const { values: o } = parseArgs({
     jobs: { type: 'string', default: '2' },
     nice: { type: 'string', default: '10' },
     'skip-cold': { type: 'boolean', default: false },
+    ccache: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -40,10 +42,13 @@ const cli = new URL('../bin/run.js', import.meta.url).pathname;
 if (!existsSync(new URL('../dist/commands/build.js', import.meta.url))) throw new Error('run `npm run build` first');
 if (!existsSync('/usr/bin/time')) throw new Error('GNU time is needed: apt-get install time');
 
-const kseriesArgs = (dir, extra = []) => ['build', '--tree', o.tree, '--build-dir', dir, '-j', o.jobs, '--nice', o.nice, ...extra];
-const work = mkdtempSync(join(tmpdir(), 'kseries-bench-build-'));
-const rawDir = join(work, 'make');
-const ksDir = join(work, 'kseries');
+const kseriesArgs = (dir, extra = []) => ['build', '--tree', o.tree, '--build-dir', dir, '-j', o.jobs, '--nice', o.nice, o.ccache ? '--ccache' : '--no-ccache', ...extra];
+// --ccache: beside the tree's build dir (same depth under CCACHE_BASEDIR: the compile commands match the tree's, so
+// its objects hit); without: anywhere
+const cacheRoot = process.env.KSERIES_CACHE ?? join(process.env.HOME, '.cache', 'kseries');
+const work = o.ccache ? null : mkdtempSync(join(tmpdir(), 'kseries-bench-build-'));
+const rawDir = o.ccache ? join(cacheRoot, 'build', o.tree, 'x86_64-bench-make') : join(work, 'make');
+const ksDir = o.ccache ? join(cacheRoot, 'build', o.tree, 'x86_64-bench-kseries') : join(work, 'kseries');
 
 const config = join(process.env.KSERIES_CACHE ?? join(process.env.HOME, '.cache', 'kseries'), 'build', o.tree, 'x86_64-default', '.config');
 if (!existsSync(config)) throw new Error(`no .config at ${config}: run kseries kconfig apply --tree ${o.tree}`);
@@ -52,8 +57,14 @@ const dry = JSON.parse(execFileSync(process.execPath, [cli, ...kseriesArgs(ksDir
 if (!dry.result) throw new Error(`kseries build --dry-run failed: ${JSON.stringify(dry.error ?? dry)}`);
 const { srcDir, targets } = dry.result;
 const makeArgv = (dir) => ['-n', o.nice, 'make', '-C', srcDir, `O=${dir}`, 'ARCH=x86_64', `-j${o.jobs}`, ...targets];
-const expected = `nice -n ${o.nice} make -C ${srcDir} O=${ksDir} ARCH=x86_64 -j${o.jobs} ${targets.join(' ')}`;
-if (!dry.result.commands.at(-1).endsWith(expected)) throw new Error(`kseries would run\n  ${dry.result.commands.at(-1)}\nnot\n  ${expected}`);
+const niced = Number(o.nice) ? `nice -n ${o.nice} ` : '';
+const makeLine = dry.result.commands.join('\n').split('\n').at(-1);
+const expected = o.ccache
+  ? `${niced}make -C ${srcDir} O=${ksDir} ARCH=x86_64 'CC=ccache gcc' 'HOSTCC=ccache gcc' -j${o.jobs} ${targets.join(' ')}`
+  : `${niced}make -C ${srcDir} O=${ksDir} ARCH=x86_64 -j${o.jobs} ${targets.join(' ')}`;
+if (!makeLine.endsWith(expected)) throw new Error(`kseries would run\n  ${makeLine}\nnot\n  ${expected}`);
+// with --ccache the raw side runs the very line kseries prints (its CCACHE_* variables and CC), for its own O= dir
+const rawLine = o.ccache ? makeLine.split(`O=${ksDir} `).join(`O=${rawDir} `) : null;
 
 /** Runs CMD under GNU time; returns { wall, cpu } seconds (cpu: user + system of every descendant). */
 function timed(cmd, args, env = {}) {
@@ -67,7 +78,7 @@ function timed(cmd, args, env = {}) {
   const { wall, cpu } = gnuTime(r.stderr);
   return { wall, cpu };
 }
-const raw = (dir) => timed('nice', makeArgv(dir));
+const raw = (dir) => (rawLine ? timed('sh', ['-c', rawLine]) : timed('nice', makeArgv(dir)));
 const ks = (dir) => timed(process.execPath, [cli, ...kseriesArgs(dir)]);
 const fresh = (dir) => {
   rmSync(dir, { recursive: true, force: true });
@@ -119,4 +130,4 @@ for (const r of rows) {
   console.log(`| ${r.name} | ${mw.toFixed(1)} s | ${kw.toFixed(1)} s | ${(kw / mw).toFixed(3)} | ${mc.toFixed(1)} s | ${kc.toFixed(1)} s | ${(kc / mc).toFixed(3)} |`);
 }
 console.log(`\nall runs: ${JSON.stringify({ cold: rows[0]?.name === 'cold' ? rows[0] : null, incremental: inc, noop })}`);
-if (!o.keep) rmSync(work, { recursive: true, force: true });
+if (!o.keep) for (const d of work ? [work] : [rawDir, ksDir]) rmSync(d, { recursive: true, force: true });
