@@ -50,7 +50,7 @@ const work = o.ccache ? null : mkdtempSync(join(tmpdir(), 'kseries-bench-build-'
 const rawDir = o.ccache ? join(cacheRoot, 'build', o.tree, 'x86_64-bench-make') : join(work, 'make');
 const ksDir = o.ccache ? join(cacheRoot, 'build', o.tree, 'x86_64-bench-kseries') : join(work, 'kseries');
 
-const config = join(process.env.KSERIES_CACHE ?? join(process.env.HOME, '.cache', 'kseries'), 'build', o.tree, 'x86_64-default', '.config');
+const config = join(cacheRoot, 'build', o.tree, 'x86_64-default', '.config');
 if (!existsSync(config)) throw new Error(`no .config at ${config}: run kseries kconfig apply --tree ${o.tree}`);
 // The plan kseries would run, for the source dir, the targets and the argv.
 const dry = JSON.parse(execFileSync(process.execPath, [cli, ...kseriesArgs(ksDir, ['--dry-run', '--json', '--config', config])], { encoding: 'utf8', env: { ...process.env, KSERIES_NO_PROGRESS: '1' } }));

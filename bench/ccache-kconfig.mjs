@@ -42,8 +42,7 @@ if (!existsSync(config)) {
 }
 // a sibling of the tree's build dir: the same depth below CCACHE_BASEDIR, so the relative paths
 // in the compile commands are the same as the tree's own build and its objects hit
-const work = join(cacheRoot, 'build', o.tree, 'x86_64-ccache-bench');
-const dir = work;
+const dir = join(cacheRoot, 'build', o.tree, 'x86_64-ccache-bench');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 const env = { ...process.env, CCACHE_DIR: ccacheDir, KSERIES_NO_PROGRESS: '1' };
@@ -93,7 +92,7 @@ try {
     olddefconfig();
   }));
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
 }
 console.log('\n| step | compiles | hits | direct | preprocessed | misses | hit rate | wall s |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

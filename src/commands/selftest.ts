@@ -9,7 +9,7 @@ import { ktapJudge } from '../lib/selftest/ktap-judge.js';
 import type { SelftestPlan } from '../lib/selftest/plan.js';
 import { planCommands, renderPlan } from '../lib/selftest/render-plan.js';
 import { renderResults, type SelftestResults } from '../lib/selftest/results.js';
-import { probeKvmCached } from '../lib/vm/accel-cache.js';
+import { chooseAccelCached } from '../lib/vm/accel-cache.js';
 
 export default class Selftest extends KseriesCommand {
   static override summary = 'Boot a built kernel in QEMU on emulated persistent memory and run scenarios and kselftests.';
@@ -65,10 +65,7 @@ export default class Selftest extends KseriesCommand {
       judge: ktapJudge,
       info: { kernelVersion: setup.tree.kernel.string, base: setup.base, seriesHead: setup.seriesHead, rerun: setup.rerun },
       keepImages: flags['keep-images'],
-      chooseAccel: async () => {
-        const v = await probeKvmCached(this.runner, this.state.cache);
-        return { accel: v.usable ? 'kvm' : 'tcg', reason: v.reason };
-      },
+      chooseAccel: () => chooseAccelCached(this.runner, this.state.cache),
       progress: (m) => {
         if (!this.jsonEnabled()) process.stderr.write(`${m}\n`);
       },

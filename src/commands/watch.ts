@@ -7,7 +7,7 @@ import { interruptSignal } from '../lib/cli/interrupt.js';
 import { ARCH_NAMES } from '../lib/build/arches.js';
 import { InterruptedError } from '../lib/errors.js';
 import { claimRunDir, runDirStamp } from '../lib/run-dir.js';
-import { probeKvmCached } from '../lib/vm/accel-cache.js';
+import { chooseAccelCached } from '../lib/vm/accel-cache.js';
 import { checkWatchRequest } from '../lib/watch/check.js';
 import { watchLoop, type WatchReport } from '../lib/watch/loop.js';
 
@@ -59,11 +59,8 @@ export default class Watch extends KseriesCommand {
       },
       {
         runner: this.runner, paths: this.state,
-        chooseAccel: async () => {
-          if (flags.accel !== 'auto') return { accel: flags.accel as 'kvm' | 'tcg', reason: `--accel ${flags.accel}` };
-          const v = await probeKvmCached(this.runner, this.state.cache);
-          return { accel: v.usable ? 'kvm' : 'tcg', reason: v.reason };
-        },
+        chooseAccel: async () =>
+          flags.accel === 'auto' ? chooseAccelCached(this.runner, this.state.cache) : { accel: flags.accel as 'kvm' | 'tcg', reason: `--accel ${flags.accel}` },
         say: (l) => this.out(l),
         progress: (l) => !this.jsonEnabled() && process.stderr.write(`${l}\n`),
         interrupted: new Promise((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r()))),

@@ -64,3 +64,9 @@ export async function probeKvmCached(runner: Runner, cacheDir: string, env: Node
   }
   return verdict;
 }
+
+/** The accelerator of a run from the cached probe: what selftest, ci and watch pass as chooseAccel. */
+export async function chooseAccelCached(runner: Runner, cacheDir: string): Promise<{ accel: 'kvm' | 'tcg'; reason: string }> {
+  const v = await probeKvmCached(runner, cacheDir);
+  return { accel: v.usable ? 'kvm' : 'tcg', reason: v.reason };
+}

@@ -11,11 +11,12 @@ export const IGNORED_DIRS = new Set(['.git', '.pc', 'node_modules']);
 
 const IGNORED_SUFFIXES = ['~', '.swp', '.swo', '.swx', '.tmp', '.orig', '.rej', '.o', '.cmd', '.ko', '.mod', '.d'];
 
+/** Whether REL lies in (or is) a directory that is never watched. */
+export const inIgnoredDir = (rel: string): boolean => rel.split('/').some((p) => IGNORED_DIRS.has(p));
+
 /** Whether an event on REL (a path relative to the worktree root) is an edit of the source. */
 export function isSourceChange(rel: string): boolean {
-  if (!rel) return false;
-  const parts = rel.split('/');
-  if (parts.some((p) => IGNORED_DIRS.has(p))) return false;
+  if (!rel || inIgnoredDir(rel)) return false;
   const name = basename(rel);
   if (name.startsWith('.#') || (name.startsWith('#') && name.endsWith('#'))) return false; // emacs lock and autosave
   if (name === '4913') return false; // vim's probe that the directory is writable

@@ -9,7 +9,7 @@
  */
 import { watch, readdirSync, statSync, type FSWatcher } from 'node:fs';
 import { join, relative } from 'node:path';
-import { IGNORED_DIRS, sourceChanges } from './changes.js';
+import { IGNORED_DIRS, inIgnoredDir, isSourceChange } from './changes.js';
 
 export class TreeWatcher {
   private readonly watchers = new Map<string, FSWatcher>();
@@ -59,10 +59,10 @@ export class TreeWatcher {
       if (this.watchers.has(path)) this.drop(path); // a watched directory removed
     }
     if (isDir) {
-      if (!rel.split('/').some((p) => IGNORED_DIRS.has(p))) this.add(path);
+      if (!inIgnoredDir(rel)) this.add(path);
       return;
     }
-    if (!sourceChanges([rel]).length) return;
+    if (!isSourceChange(rel)) return;
     this.pending.add(rel);
     this.lastEventAt = Date.now();
     this.wake?.();

@@ -19,7 +19,7 @@ import { toPipelineResults, toTestReport } from '../../selftest/report.js';
 import type { SelftestResults } from '../../selftest/results.js';
 import { selectRuns } from '../../selftest/select.js';
 import { Registry } from '../../trees/registry.js';
-import { probeKvmCached } from '../../vm/accel-cache.js';
+import { chooseAccelCached } from '../../vm/accel-cache.js';
 import { buildDirFor, sourceDirFor } from '../../workspace.js';
 import type { StageImpl } from '../executor.js';
 import { selftestResultName, type TreePlan } from '../plan.js';
@@ -103,10 +103,7 @@ export const selftestStage =
         paths: deps.paths,
         judge: ktapJudge,
         info: { kernelVersion: tree.kernel.string, base: ctx.facts.base, seriesHead: ctx.facts.seriesHead, rerun },
-        chooseAccel: async () => {
-          const v = await probeKvmCached(runner, deps.paths.cache);
-          return { accel: v.usable ? 'kvm' : 'tcg', reason: v.reason };
-        },
+        chooseAccel: () => chooseAccelCached(runner, deps.paths.cache),
         progress: ctx.output,
       }),
     );
