@@ -11,7 +11,7 @@
  * leave no trace in the repository.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stableApplyReport } from '../helpers/apply-normalize.js';
 import { runCliAsync } from '../helpers/cli-async.js';
@@ -75,15 +75,22 @@ describe('apply v6.1 on Debian 6.12 (real conflict, recorded)', () => {
     const makefile = readFileSync(join(repo, 'Makefile'), 'utf8');
     const mk = (v: string) => new RegExp(`^${v} = (\\d+)$`, 'm').exec(makefile)![1];
     expect(res.target).toMatchObject({ commit: git(repo, ['rev-parse', 'HEAD']).trim(), kernel: `${mk('VERSION')}.${mk('PATCHLEVEL')}.${mk('SUBLEVEL')}` });
-    expect(res.series).toMatchObject({ base: 'v6.1', baseCommit, patches: patchNames.length });
+    // the series' prerequisites (backports older 6.1 releases lack) come first: 6.12 has them
+    const preDir = join(SERIES_DIR, 'prerequisites');
+    const preTexts = existsSync(join(preDir, 'series'))
+      ? readFileSync(join(preDir, 'series'), 'utf8').split('\n').filter((l) => /^\d{4}-.*\.patch$/.test(l)).map((f) => readFileSync(join(preDir, f), 'utf8'))
+      : [];
+    const np = preTexts.length;
+    expect(res.series).toMatchObject({ base: 'v6.1', baseCommit, patches: np + patchNames.length });
     expect(hasObject(repo, baseCommit)).toBe(false);
     expect(res.base.ladder[0]).toMatchObject({ step: 'base-commit', result: 'unavailable' });
     // patch 1 conflicts, the others never ran; subjects as the patch files give them
-    expect(res.patches.map((p: { index: number; subject: string; status: string }) => [p.index, p.subject, p.status])).toEqual(
-      texts.map((t, i) => [i + 1, patchSubject(t), i === 0 ? 'conflict' : 'pending']),
-    );
+    expect(res.patches.map((p: { index: number; subject: string; status: string }) => [p.index, p.subject, p.status])).toEqual([
+      ...preTexts.map((t, i) => [i + 1, patchSubject(t), 'already-upstream']),
+      ...texts.map((t, i) => [np + i + 1, patchSubject(t), i === 0 ? 'conflict' : 'pending']),
+    ]);
     const c = res.conflict;
-    expect(c.patch).toEqual({ index: 1, file: patchNames[0], subject: patchSubject(texts[0]) });
+    expect(c.patch).toEqual({ index: np + 1, file: patchNames[0], subject: patchSubject(texts[0]) });
     // why no 3-way merge: git am -3 stops at the first file whose preimage blob the tree does not have
     const files = patchFiles(texts[0]);
     const lacking = files.filter((f) => !hasObject(repo, f.preimage)).map((f) => f.path);

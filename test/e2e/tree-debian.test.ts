@@ -5,7 +5,7 @@
  * state directory, list, show and remove it; and run the doctor with its KVM probe.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isolate, gitSync, runCli, type IsolatedEnv } from '../helpers/env.js';
 import { runCliAsync } from '../helpers/run-cli-async.js';
@@ -50,7 +50,29 @@ describe('kseries tree add --source debian:6.1 (real package)', () => {
     // no detached `git gc --auto` repacking ~80k loose objects behind our back
     expect(existsSync(join(repo, '.git', 'gc.pid'))).toBe(false);
     expect(existsSync(join(repo, '.git', 'gc.log'))).toBe(false);
-    expect(gitSync(repo, ['log', '-1', '--format=%s'])).toBe(`Linux 6.1.${sublevel} (Debian linux-source-6.1 ${version})\n`);
+    // the commit is the content's: no package name or version in it (those are the tags')
+    expect(gitSync(repo, ['log', '-1', '--format=%s'])).toBe(`Linux 6.1.${sublevel}\n`);
+  });
+
+  it('gives the same commit from the tarball\'s path, and shares the line\'s object store', async () => {
+    const r = await runCliAsync(['tree', 'add', 'bypath', '--source', '/usr/src/linux-source-6.1.tar.xz', '--json'], { timeoutMs: 1_800_000 });
+    expect(r.code).toBe(0);
+    const head = gitSync(repo, ['rev-parse', 'HEAD']).trim();
+    const byPath = JSON.parse(r.stdout).result;
+    expect(byPath.commit).toBe(head);
+    const store = join(env.paths.data, 'objects', 'linux-6.1.git');
+    for (const t of [repo, byPath.repo]) expect(readFileSync(join(t, '.git', 'objects', 'info', 'alternates'), 'utf8')).toBe(`${join(store, 'objects')}\n`);
+    // the second import wrote no object of its own but its tag (v6.1.X)
+    expect(gitSync(byPath.repo, ['count-objects']).trim()).toMatch(/^1 objects/);
+    // the series' base-commit is this content's commit on any machine, when the package is the series' base
+    const seriesBase = /^# base-commit: ([0-9a-f]{40})$/m.exec(readFileSync(new URL('../../patches/v6.1/series', import.meta.url), 'utf8'))![1];
+    const baseTag = /carried by kseries from \S+ \([^,]+, (v[\d.]+)\)/.exec(readFileSync(new URL('../../patches/v6.1/series', import.meta.url), 'utf8'))![1];
+    if (baseTag === `v6.1.${sublevel}` && version === '6.1.192-3') expect(head).toBe(seriesBase);
+    else console.log(`linux-source-6.1 is ${version}, the series was made on 6.1.192-3: base-commit not compared`);
+    const rm = await runCliAsync(['tree', 'remove', 'bypath'], { timeoutMs: 1_800_000 });
+    expect(rm.code).toBe(0);
+    // k61 still holds the commit: the store keeps its ref
+    expect(gitSync(store, ['rev-parse', `refs/kseries/imports/${head}`]).trim()).toBe(head);
   });
 
   it('lists and shows it', () => {

@@ -47,7 +47,10 @@ describe('kseries tree (CLI)', () => {
     expect(human.stdout).toMatch(/\nk +6\.1\.5 +imported +v6\.1\.5/);
     const rm = runCli(['tree', 'remove', 'k', '--json']);
     expect(rm.code).toBe(0);
-    expect(JSON.parse(rm.stdout).result).toEqual({ name: 'k', removed: [join(treesDir(), 'k')] });
+    // the import's ref in its line's object store goes with it (no other tree holds the commit); the store stays
+    const store = join(treesDir(), '..', 'objects', 'linux-6.1.git');
+    expect(JSON.parse(rm.stdout).result).toEqual({ name: 'k', removed: [`${store} refs/kseries/imports/${added.result.commit}`, join(treesDir(), 'k')] });
+    expect(existsSync(join(store, 'objects'))).toBe(true);
     expect(leftovers()).toEqual([]);
   });
 

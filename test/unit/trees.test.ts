@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** Tree registration and import through the library: tarballs, local git trees, URLs, removal. */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KseriesError } from '../../src/lib/errors.js';
 import { ExecaRunner } from '../../src/lib/exec/runner.js';
 import { importedTreeDir, worktreeRoot } from '../../src/lib/paths.js';
-import { addTree, stripDebianGitignore } from '../../src/lib/trees/import.js';
+import { addTree, importTarball, stripDebianGitignore } from '../../src/lib/trees/import.js';
+import { importRef, lineStoreDir } from '../../src/lib/trees/store.js';
 import { parseKernelMakefile } from '../../src/lib/trees/kernel-version.js';
 import { Registry } from '../../src/lib/trees/registry.js';
 import { removeTree } from '../../src/lib/trees/remove.js';
 import { gitSync, isolate, type IsolatedEnv } from '../helpers/env.js';
-import { DEBIAN_GITIGNORE_BLOCK, fakeKernelTarball, hashTree, kernelMakefile, UPSTREAM_GITIGNORE, writeFakeKernel } from '../helpers/fake-kernel.js';
+import { DEBIAN_GITIGNORE_BLOCK, fakeKernelTarball, hashTree, kernelMakefile, packTarball, UPSTREAM_GITIGNORE, writeFakeKernel } from '../helpers/fake-kernel.js';
 
 let env: IsolatedEnv;
 const runner = () => new ExecaRunner();
@@ -91,6 +93,66 @@ describe('tarball import', () => {
     const a = await addTree(runner(), env.paths, { name: 'a', source: tarball });
     const b = await addTree(runner(), env.paths, { name: 'b', source: tarball });
     expect(b.commit).toBe(a.commit);
+  });
+
+  it('gives the same commit whatever the tarball is called or when it was copied, with or without a Debian version', async () => {
+    const tarball = fakeKernelTarball(env.root);
+    const a = await addTree(runner(), env.paths, { name: 'a', source: tarball });
+    const copy = join(env.root, 'copied', 'linux-6.1.5-from-a-mirror.tar.xz');
+    mkdirSync(join(env.root, 'copied'));
+    copyFileSync(tarball, copy);
+    utimesSync(copy, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z'));
+    const b = await addTree(runner(), env.paths, { name: 'b', source: copy });
+    expect(b.commit).toBe(a.commit);
+    // as debian:6.1=VERSION names it: the version goes to a tag, not into the commit
+    const deb = await importTarball(runner(), { tarball: copy, dest: join(env.root, 'deb'), debianVersion: '6.1.5-1', debianPackage: 'linux-source-6.1' });
+    expect(deb.commit).toBe(a.commit);
+    expect(deb.tags).toEqual(['v6.1.5', 'debian/6.1.5-1']);
+  });
+
+  it('shares one object store per kernel line: a second import writes only what changed and sees the first one\'s blobs', async () => {
+    const t5 = fakeKernelTarball(join(env.root, 'a'), { sublevel: 5 });
+    const k5 = await addTree(runner(), env.paths, { name: 'k5', source: t5 });
+    const store = lineStoreDir(env.paths, '6.1');
+    const looseIn = (objects: string) => gitSync(join(objects, '..'), ['count-objects']).trim();
+    const alternates = (repo: string) => readFileSync(join(repo, '.git', 'objects', 'info', 'alternates'), 'utf8');
+    expect(alternates(k5.repo)).toBe(`${join(store, 'objects')}\n`);
+    // the import's own odb holds only its tag objects; blobs, trees and the commit are in the store
+    expect(looseIn(join(k5.repo, '.git', 'objects'))).toMatch(/^1 objects/);
+    expect(gitSync(store, ['rev-parse', importRef(k5.commit)]).trim()).toBe(k5.commit);
+
+    mkdirSync(join(env.root, 'b'));
+    const t6 = join(env.root, 'b', 'linux-source-6.1.tar.xz');
+    writeFakeKernel(join(env.root, 'b', 'linux-source-6.1'), { sublevel: 6 });
+    packTarball(join(env.root, 'b'), 'linux-source-6.1', t6);
+    const before = Number(/^(\d+) objects/.exec(gitSync(store, ['count-objects']))![1]);
+    const k6 = await addTree(runner(), env.paths, { name: 'k6', source: t6 });
+    const after = Number(/^(\d+) objects/.exec(gitSync(store, ['count-objects']))![1]);
+    // a new Makefile blob, a new root tree and a new commit; every other blob was already there
+    expect(after - before).toBe(3);
+    // k6 resolves k5's commit and reads its preimage blobs: what `git am -3` needs
+    expect(gitSync(k6.repo, ['cat-file', '-t', k5.commit]).trim()).toBe('commit');
+    expect(gitSync(k6.repo, ['show', `${k5.commit}:Makefile`])).toBe(kernelMakefile(5));
+
+    // removing k5 drops its ref from the store (k6 still reads its own objects), never the store
+    await removeTree(env.paths, 'k5');
+    expect(spawnSync('git', ['-C', store, 'rev-parse', '--verify', '-q', importRef(k5.commit)]).status).not.toBe(0);
+    gitSync(store, ['gc', '-q', '--prune=now']);
+    expect(gitSync(k6.repo, ['show', 'HEAD:Makefile'])).toBe(kernelMakefile(6));
+    expect(gitSync(k6.repo, ['fsck', '--no-dangling', '--connectivity-only'])).toBe('');
+  });
+
+  it('brings an import made before its line had a store into the store at the next import of the line', async () => {
+    const old = join(env.root, 'old');
+    const t5 = fakeKernelTarball(join(env.root, 'a'), { sublevel: 5 });
+    // an import of an earlier kseries: its own objects, no store
+    const imp = await importTarball(runner(), { tarball: t5, dest: old });
+    new Registry(env.paths).add({ name: 'old', kind: 'imported', repo: old, source: t5, ref: 'v6.1.5', commit: imp.commit, kernel: imp.kernel, tags: imp.tags, addedAt: new Date().toISOString() });
+    const k = await addTree(runner(), env.paths, { name: 'k', source: fakeKernelTarball(join(env.root, 'b'), { sublevel: 6 }) });
+    const store = lineStoreDir(env.paths, '6.1');
+    expect(gitSync(store, ['rev-parse', importRef(imp.commit)]).trim()).toBe(imp.commit);
+    expect(gitSync(k.repo, ['show', `${imp.commit}:Makefile`])).toBe(kernelMakefile(5));
+    expect(readFileSync(join(old, '.git', 'objects', 'info', 'alternates'), 'utf8')).toBe(`${join(store, 'objects')}\n`);
   });
 
   it('refuses --ref for a tarball', async () => {

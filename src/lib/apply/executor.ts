@@ -17,7 +17,7 @@ import { hasConflictMarkers } from './conflict-markers.js';
 import { targetOnNewerLine } from './context-diff.js';
 import { diagnoseConflict, reverseApplies, ScratchIndex } from './diagnose.js';
 import { amAbortArgs, amContinueArgs, amSkipArgs, C_LOCALE, committerEnv } from './git-args.js';
-import { amStep, type ApplyPlan, type Step } from './plan.js';
+import { amStep, patchRefs, type ApplyPlan, type Step } from './plan.js';
 import type { ApplyReport, PatchResult } from './report.js';
 import { removeRecord, writeRecord, type ApplyRecord } from './state.js';
 import { addWorktree, amInProgress, clearAm, clearStaleLocks, isClean, removeWorktree, unmergedFiles } from './worktree.js';
@@ -218,7 +218,7 @@ export async function executePlan(plan: ApplyPlan, paths: StatePaths, opts: Exec
   const started = Date.now();
   const f = plan.facts;
   const repo = new Git(f.tree.repo);
-  const patches = f.series.patches.map((p) => ({ index: p.index, file: p.file, path: p.path, subject: p.patch.subject.summary, date: p.patch.date }));
+  const patches = patchRefs(f.series);
   const report: ApplyReport = {
     tree: f.tree.name,
     repo: f.tree.repo,
@@ -229,7 +229,7 @@ export async function executePlan(plan: ApplyPlan, paths: StatePaths, opts: Exec
     worktree: f.worktree,
     branch: f.branch,
     head: null,
-    patches: patches.map<PatchResult>((p) => ({ index: p.index, file: p.file, subject: p.subject, status: 'pending', commit: null })),
+    patches: patches.map<PatchResult>((p) => ({ index: p.index, file: p.file, subject: p.subject, status: 'pending', commit: null, ...(p.prerequisite ? { prerequisite: true } : {}) })),
     conflict: null,
     parked: null,
     origin: f.origin,

@@ -7,7 +7,7 @@
 import { commandLine } from '../exec/shell-quote.js';
 import { usageError } from '../errors.js';
 import type { SeriesChoice } from '../series/choose.js';
-import type { LoadedSeries } from '../series/load.js';
+import { PREREQUISITES_DIR, type LoadedSeries } from '../series/load.js';
 import { amArgs, committerEnv, worktreeAddArgs } from './git-args.js';
 import type { LadderRung } from './report.js';
 import type { ApplyRecord, PatchRef } from './state.js';
@@ -54,8 +54,11 @@ export interface ApplyPlan {
   notes: string[];
 }
 
+/** What git am applies, in order: the prerequisites (prerequisites/FILE), then the series' patches; indexes run over both. */
 export function patchRefs(s: LoadedSeries): PatchRef[] {
-  return s.patches.map((p) => ({ index: p.index, file: p.file, path: p.path, subject: p.patch.subject.summary, date: p.patch.date }));
+  const pre = s.prerequisites.map((p, i) => ({ index: i + 1, file: `${PREREQUISITES_DIR}/${p.file}`, path: p.path, subject: p.patch.subject.summary, date: p.patch.date, prerequisite: true }));
+  const own = s.patches.map((p) => ({ index: pre.length + p.index, file: p.file, path: p.path, subject: p.patch.subject.summary, date: p.patch.date }));
+  return [...pre, ...own];
 }
 
 export function amStep(cwd: string, patch: PatchRef): Step {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /** The human rendering of apply reports. */
 import type { ApplyReport, ConflictFile, HunkContext } from './report.js';
-import { summaryCounts } from './report.js';
+import { prerequisitesText, summaryCounts } from './report.js';
 
 const STATUS_WORD: Record<string, string> = {
   clean: 'applied cleanly',
@@ -57,6 +57,13 @@ function renderConflictFile(f: ConflictFile, said: Set<string>): string[] {
   return out;
 }
 
+/** A prerequisite the target has is no news: it is what older releases lack. */
+const PREREQUISITE_WORD: Record<string, string> = {
+  'already-upstream': 'in the tree already',
+  clean: 'applied (the tree lacks it)',
+  '3way': 'applied by 3-way merge (the tree lacks it)',
+};
+
 export function renderApplyReport(r: ApplyReport): string {
   const out: string[] = [];
   const c = summaryCounts(r);
@@ -67,13 +74,15 @@ export function renderApplyReport(r: ApplyReport): string {
   else {
     head =
       `tree ${r.tree}: series ${r.series.base} applied: ${c.clean} clean, ${c['3way']} by 3-way merge, ${c['already-upstream']} already upstream` +
-      `${c.resolved ? `, ${c.resolved} resolved` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+      `${c.resolved ? `, ${c.resolved} resolved` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}` +
+      `${prerequisitesText(r) ? `; ${prerequisitesText(r)}` : ''}`;
   }
   out.push(head);
   out.push(`  base: ${r.base.commit.slice(0, 12)} via ${r.base.step ?? 'none'} (target ${r.target.ref} = ${r.target.commit.slice(0, 12)}${r.target.kernel ? `, Linux ${r.target.kernel}` : ''})`);
   for (const p of r.patches) {
     const up = p.upstream ? ` (${p.upstream.by}${p.upstream.commit ? ` ${p.upstream.commit.slice(0, 12)}` : ''})` : '';
-    out.push(`  [${p.index}/${r.series.patches}] ${(STATUS_WORD[p.status] ?? p.status).padEnd(26)} ${p.commit ? p.commit.slice(0, 12) : '            '}  ${p.subject}${up}`);
+    const word = p.prerequisite ? (PREREQUISITE_WORD[p.status] ?? STATUS_WORD[p.status] ?? p.status) : (STATUS_WORD[p.status] ?? p.status);
+    out.push(`  [${p.index}/${r.series.patches}] ${word.padEnd(26)} ${p.commit ? p.commit.slice(0, 12) : '            '}  ${p.prerequisite ? 'prerequisite: ' : ''}${p.subject}${up}`);
   }
   if (r.conflict) {
     out.push('', `  conflict in ${r.conflict.patch.file}:`);

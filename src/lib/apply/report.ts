@@ -29,6 +29,8 @@ export interface PatchResult {
   commit: string | null;
   /** How an already-upstream patch was recognised. */
   upstream?: { by: 'am-no-changes' | 'reverse-apply' | 'subject'; commit?: string };
+  /** A backport from the series' prerequisites/: already-upstream means the target has it. */
+  prerequisite?: boolean;
 }
 
 export interface HunkCheck {
@@ -158,8 +160,19 @@ export interface ApplyReport {
   durationMs: number;
 }
 
+/** The series' own patches by status (prerequisites apart: prerequisitesText). */
 export function summaryCounts(r: Pick<ApplyReport, 'patches'>): Record<PatchStatus, number> {
   const c: Record<PatchStatus, number> = { clean: 0, '3way': 0, 'already-upstream': 0, conflict: 0, resolved: 0, skipped: 0, pending: 0 };
-  for (const p of r.patches) c[p.status]++;
+  for (const p of r.patches) if (!p.prerequisite) c[p.status]++;
   return c;
+}
+
+/** "prerequisites: 1 applied (the tree lacked it)", "... 1 in the tree already"; '' without prerequisites. */
+export function prerequisitesText(r: Pick<ApplyReport, 'patches'>): string {
+  const pre = r.patches.filter((p) => p.prerequisite);
+  if (!pre.length) return '';
+  const applied = pre.filter((p) => p.commit).length;
+  const present = pre.filter((p) => p.status === 'already-upstream').length;
+  const parts = [applied ? `${applied} applied (the tree lacked ${applied > 1 ? 'them' : 'it'})` : '', present ? `${present} in the tree already` : ''].filter(Boolean);
+  return `prerequisites: ${parts.join(', ') || `${pre.length} not applied yet`}`;
 }

@@ -17,6 +17,8 @@ export interface PatchRef {
   path: string;
   subject: string;
   date: string | null;
+  /** A backport of the series' prerequisites/ (applied only where the target lacks it). */
+  prerequisite?: boolean;
 }
 
 export interface ApplyRecord {

@@ -88,8 +88,12 @@ async function exportLocked(paths: StatePaths, tree: TreeRecord, opts: ExportOpt
   const head = await branchHead(repo, r.branch);
   if (!head) throw usageError(`branch ${r.branch} is gone`, `Apply again: kseries apply --tree ${tree.name}`);
   const base = r.base.commit;
-  const count = (await repo.ok(['rev-list', '--count', `${base}..${head}`])).trim();
-  if (count === '0') throw usageError(`${r.branch} has no commits on top of ${base.slice(0, 12)}: every patch was already upstream`);
+  // prerequisites applied on this tree are not part of the series: it starts after them, and
+  // format-patch --base names them as prerequisite-patch-id lines (as b4 expects)
+  const pre = r.patches.filter((p) => p.prerequisite && p.commit);
+  const start = pre.length ? pre[pre.length - 1].commit! : base;
+  const count = (await repo.ok(['rev-list', '--count', `${start}..${head}`])).trim();
+  if (count === '0') throw usageError(`${r.branch} has no commits on top of ${start.slice(0, 12)}: every patch was already upstream`);
 
   const source = loadSeries(r.series.dir);
   const outDir = resolve(opts.output ?? join(opts.patchesRoot, opts.as));
@@ -107,13 +111,13 @@ async function exportLocked(paths: StatePaths, tree: TreeRecord, opts: ExportOpt
     }
     env.GIT_COMMITTER_DATE = coverSrc?.date ?? (await repo.ok(['log', '-1', '--format=%cD', head])).trim();
     const fp = await wt.run(
-      [...FORMAT_CONFIG, 'format-patch', '--quiet', `--base=${base}`, '--cover-letter', '--cover-from-description=none', '--numbered', `--subject-prefix=${prefix}`, '--no-signature', '-o', tmp, `${base}..${head}`],
+      [...FORMAT_CONFIG, 'format-patch', '--quiet', `--base=${base}`, '--cover-letter', '--cover-from-description=none', '--numbered', `--subject-prefix=${prefix}`, '--no-signature', '-o', tmp, `${start}..${head}`],
       { env },
     );
     if (fp.exitCode !== 0) throw infraError(`git format-patch failed in ${r.worktree}: ${fp.stderr.trim()}`);
     const files = readdirSync(tmp).filter((f) => f.endsWith('.patch')).sort();
     // before the output dir changes: it may be the source series' own directory (--force)
-    const rangeDiff = await seriesRangeDiff({ series: source, newRange: { repo: tree.repo, base, head }, candidates: opts.candidates });
+    const rangeDiff = await seriesRangeDiff({ series: source, newRange: { repo: tree.repo, base: start, head }, candidates: opts.candidates });
     const cover = join(tmp, COVER_LETTER);
     if (existsSync(cover)) {
       let blurb = opts.cover?.blurb ?? (coverSrc ? coverBlurb(coverSrc) : '');

@@ -37,9 +37,18 @@ export interface LoadedSeries {
   baseCommit: string | null;
   /** The version tag the series was made on, as kseries export records it in the series file (carriedOntoTag); null when not recorded. */
   baseTag?: string | null;
+  /**
+   * Backports the series needs and older releases of its line lack (prerequisites/ beside
+   * the series file, a series file of its own): applied before the series where the target
+   * lacks them, recognised as already there where it has them. Not part of the series itself:
+   * checkpatch, lint and export leave them out (export names them as prerequisite-patch-id).
+   */
+  prerequisites: SeriesPatch[];
   /** sha256 over the series file and every listed file: two loads are the same series iff equal. */
   hash: string;
 }
+
+export const PREREQUISITES_DIR = 'prerequisites';
 
 export function loadSeries(dirArg: string): LoadedSeries {
   const dir = resolve(dirArg);
@@ -77,7 +86,13 @@ export function loadSeries(dirArg: string): LoadedSeries {
     .filter((f) => /\.(patch|diff|mbox|eml)$/.test(f) && !listed.has(f) && f !== cover?.file)
     .sort();
   const baseCommit = cover?.patch.baseCommit ?? patches.find((p) => p.patch.baseCommit)?.patch.baseCommit ?? null;
-  return { base: basename(dir), dir, series, cover, patches, missing, unlisted, baseCommit, baseTag: carriedOntoTag(seriesText), hash: h.digest('hex') };
+  const pre = existsSync(join(dir, PREREQUISITES_DIR, 'series')) ? loadSeries(join(dir, PREREQUISITES_DIR)) : null;
+  if (pre) {
+    h.update(`\0${PREREQUISITES_DIR}\0`).update(pre.hash);
+    missing.push(...pre.missing.map((e) => ({ ...e, file: `${PREREQUISITES_DIR}/${e.file}` })));
+  }
+  const prerequisites = pre?.patches ?? [];
+  return { base: basename(dir), dir, series, cover, patches, missing, unlisted, baseCommit, baseTag: carriedOntoTag(seriesText), prerequisites, hash: h.digest('hex') };
 }
 
 /** Refuses a series that cannot be applied: missing files and malformed patches are usage errors naming the file. */

@@ -25,6 +25,8 @@ export interface SeriesSummary {
   dir: string;
   baseCommit: string | null;
   prerequisitePatchIds: string[];
+  /** Backports in prerequisites/, applied before the series where a tree lacks them. */
+  backports: Array<{ file: string; subject: string }>;
   cover: { file: string; subject: string; author: string | null } | null;
   patches: PatchSummary[];
   missing: string[];
@@ -38,6 +40,7 @@ export function summarizeSeries(s: LoadedSeries): SeriesSummary {
     dir: s.dir,
     baseCommit: s.baseCommit,
     prerequisitePatchIds: s.cover?.patch.prerequisitePatchIds ?? s.patches.flatMap((p) => p.patch.prerequisitePatchIds),
+    backports: s.prerequisites.map((p) => ({ file: `prerequisites/${p.file}`, subject: p.patch.subject.summary })),
     cover: s.cover ? { file: s.cover.file, subject: s.cover.patch.subject.summary, author: s.cover.patch.author ? formatPerson(s.cover.patch.author) : null } : null,
     patches: s.patches.map((p) => {
       const a = p.patch.author;
@@ -74,6 +77,7 @@ export function renderSeries(s: SeriesSummary): string {
   out.push(`series ${s.base} (${s.dir})`);
   out.push(`  base-commit: ${s.baseCommit ?? '(none)'}`);
   if (s.prerequisitePatchIds.length) out.push(`  prerequisites: ${s.prerequisitePatchIds.join(', ')}`);
+  for (const b of s.backports) out.push(`  prerequisite (applied where a tree lacks it): ${b.subject} (${b.file})`);
   if (s.cover) out.push(`  cover: ${s.cover.subject}${s.cover.author ? ` (${s.cover.author})` : ''}`);
   for (const p of s.patches) {
     const ds = p.diffstat ? `${p.diffstat.files} file${p.diffstat.files === 1 ? '' : 's'}, +${p.diffstat.insertions} -${p.diffstat.deletions}` : '-';

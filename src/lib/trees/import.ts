@@ -15,7 +15,8 @@ import { infraError, usageError } from '../errors.js';
 import { onCleanup } from '../cli/interrupt.js';
 import { importedTreeDir, type StatePaths } from '../paths.js';
 import { parseKernelMakefile } from './kernel-version.js';
-import { Registry, validateTreeName, type TreeRecord } from './registry.js';
+import { Registry, validateTreeName, type KernelVersion, type TreeRecord } from './registry.js';
+import { adoptIntoStore, ensureLineStore, kernelLine, linkToStore, pinInStore, writeIntoStore } from './store.js';
 import { classifySource, decompressorFor, type SourceSpec } from './source.js';
 
 export interface AddTreeOptions {
@@ -94,8 +95,16 @@ export async function debianTarball(runner: Runner, spec: Extract<SourceSpec, { 
 /** Extracts a kernel tarball into a fresh git repository with one commit and version tags. */
 export async function importTarball(
   runner: Runner,
-  opts: { tarball: string; dest: string; debianVersion?: string; debianPackage?: string; onStep?: (m: string) => void },
-): Promise<{ commit: string; kernel: NonNullable<ReturnType<typeof parseKernelMakefile>>; tags: string[] }> {
+  opts: {
+    tarball: string;
+    dest: string;
+    debianVersion?: string;
+    debianPackage?: string;
+    /** The object store of the tarball's kernel line (store.ts): objects are written there. */
+    storeFor?: (kernel: KernelVersion) => Promise<string>;
+    onStep?: (m: string) => void;
+  },
+): Promise<{ commit: string; kernel: KernelVersion; tags: string[]; store: string | null }> {
   const { tarball, dest } = opts;
   mkdirSync(dest, { recursive: true });
   opts.onStep?.(`extracting ${basename(tarball)}`);
@@ -129,19 +138,28 @@ export async function importTarball(
   // minutes behind our back (and races `tree remove`); later commits in worktrees would too.
   await git.ok(['config', 'gc.auto', '0']);
   await git.ok(['config', 'maintenance.auto', 'false']);
-  opts.onStep?.('hashing files into git');
-  await git.ok(['-c', 'core.looseCompression=0', '-c', 'core.autocrlf=false', 'add', '-A', '-f', '.']);
+  const store = opts.storeFor ? await opts.storeFor(kernel) : null;
+  // blobs, trees and the commit go to the line's store (only what it lacks is written); tags stay here
+  const into = store ? writeIntoStore(store) : {};
+  if (store) linkToStore(dest, store);
+  opts.onStep?.(`hashing files into git${store ? ` (objects shared in ${store})` : ''}`);
+  await git.ok(['-c', 'core.looseCompression=0', '-c', 'core.autocrlf=false', 'add', '-A', '-f', '.'], { env: into });
+  // The commit depends on the tarball's content only, not on how it was named (debian:6.1=V,
+  // debian:6.1 or its path, under any file name) nor on when the file was copied: its message
+  // has the tarball's hash, its date is the Makefile's mtime as stored in the tarball. So a
+  // base-commit written on one machine is found on any other.
   const sha = await sha256File(tarball);
-  const mtime = Math.floor(statSync(tarball).mtimeMs / 1000);
+  const mtime = Math.floor(statSync(makefile).mtimeMs / 1000);
   const deb = opts.debianVersion ? ` (Debian ${opts.debianPackage ?? 'package'} ${opts.debianVersion})` : '';
-  const msg = `Linux ${kernel.string}${deb}\n\nImported by kseries from ${basename(tarball)}\nsha256: ${sha}\n${note}`;
+  const msg = `Linux ${kernel.string}\n\nImported by kseries from a source tarball\nsha256: ${sha}\n${note}`;
   const env = { ...KSERIES_IDENTITY, GIT_AUTHOR_DATE: `@${mtime} +0000`, GIT_COMMITTER_DATE: `@${mtime} +0000` };
-  await git.ok(['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', msg], { env });
+  await git.ok(['-c', 'commit.gpgsign=false', 'commit', '-q', '--no-verify', '-m', msg], { env: { ...env, ...into } });
   const commit = (await git.ok(['rev-parse', 'HEAD'])).trim();
+  if (store) await pinInStore(store, commit);
   const tags = [`v${kernel.string}`];
   if (opts.debianVersion) tags.push(`debian/${opts.debianVersion.replace(/[~:]/g, '_')}`);
   for (const t of tags) await git.ok(['-c', 'tag.gpgsign=false', 'tag', '-a', '-m', `${t}${deb}`, t, commit], { env });
-  return { commit, kernel, tags };
+  return { commit, kernel, tags, store };
 }
 
 async function versionAt(git: Git, ref: string) {
@@ -171,6 +189,14 @@ function removeKilledImports(dest: string, onStep?: (m: string) => void): void {
   if (existsSync(dest) && existsSync(importMarker(dest))) {
     onStep?.(`removing ${dest}, an import that was killed before it was registered`);
     rmSync(dest, { recursive: true, force: true });
+  }
+}
+
+/** Imports of the line registered before it had a store: their objects are shared from now on. */
+async function adoptOlderImports(registry: Registry, store: string, line: string, onStep?: (m: string) => void): Promise<void> {
+  for (const t of registry.list()) {
+    if (t.kind !== 'imported' || kernelLine(t.kernel) !== line || !existsSync(t.repo)) continue;
+    if (await adoptIntoStore(t.repo, t.commit, store)) onStep?.(`tree ${t.name}: its objects are now shared in ${store}`);
   }
 }
 
@@ -233,7 +259,12 @@ async function addLocked(runner: Runner, paths: StatePaths, opts: AddTreeOptions
       } else {
         tarball = spec.path;
       }
-      const imp = await importTarball(runner, { tarball, dest: partial, debianVersion, debianPackage, onStep: opts.onStep });
+      const storeFor = async (k: KernelVersion) => {
+        const store = await ensureLineStore(paths, kernelLine(k));
+        await adoptOlderImports(registry, store, kernelLine(k), opts.onStep);
+        return store;
+      };
+      const imp = await importTarball(runner, { tarball, dest: partial, debianVersion, debianPackage, storeFor, onStep: opts.onStep });
       rec = {
         name: opts.name,
         kind: 'imported',

@@ -7,11 +7,13 @@ import { withLock } from '../lock/locks.js';
 import { treeLock } from '../lock/targets.js';
 import { worktreeRoot, type StatePaths } from '../paths.js';
 import { Registry, type TreeRecord } from './registry.js';
+import { importRef, kernelLine, lineStoreDir, unpinFromStore } from './store.js';
 
 /**
  * Unregisters a tree. Repositories kseries created (imports, clones) are deleted; for a
  * user's own git tree only the worktrees under this state directory and the
- * refs/heads/kseries/… branches this state made go.
+ * refs/heads/kseries/… branches this state made go. An import's commit stays in its line's
+ * shared object store while another registered tree uses it; the store itself stays.
  */
 export async function removeTree(paths: StatePaths, name: string, opts: { keepFiles?: boolean } = {}): Promise<{ tree: TreeRecord; removed: string[] }> {
   return withLock(treeLock(paths, name), () => removeLocked(paths, name, opts));
@@ -54,6 +56,11 @@ async function removeLocked(paths: StatePaths, name: string, opts: { keepFiles?:
   }
   if (existsSync(wtDir)) rmSync(wtDir, { recursive: true, force: true });
   registry.remove(name);
+  if (tree.kind === 'imported') {
+    const store = lineStoreDir(paths, kernelLine(tree.kernel));
+    const stillUsed = registry.list().some((t) => t.kind === 'imported' && t.commit === tree.commit);
+    if (await unpinFromStore(store, tree.commit, stillUsed)) removed.push(`${store} ${importRef(tree.commit)}`);
+  }
   if (tree.kind !== 'git' && !opts.keepFiles && existsSync(tree.repo)) {
     rmSync(tree.repo, { recursive: true, force: true });
     removed.push(tree.repo);

@@ -2,7 +2,7 @@
 /** The apply stage: the apply service (git am -3 in kseries' worktree), one test case per patch. */
 import { applyTree } from '../../apply/apply.js';
 import { renderApplyReport } from '../../apply/render.js';
-import { summaryCounts, type ApplyReport, type PatchResult } from '../../apply/report.js';
+import { prerequisitesText, summaryCounts, type ApplyReport, type PatchResult } from '../../apply/report.js';
 import type { TestCase } from '../../report/model.js';
 import { Registry } from '../../trees/registry.js';
 import type { StageImpl } from '../executor.js';
@@ -47,7 +47,9 @@ export function applySummary(r: ApplyReport): string {
   const how = [c.clean ? `${c.clean} clean` : '', c['3way'] ? `${c['3way']} by 3-way merge` : '', c['already-upstream'] ? `${c['already-upstream']} already upstream` : '']
     .filter(Boolean)
     .join(', ');
-  return `${plural(r.series.patches, 'patch', 'patches')} of ${r.series.base} applied on ${r.target.ref}${how ? ` (${how})` : ''}`;
+  const own = r.patches.filter((p) => !p.prerequisite).length;
+  const pre = prerequisitesText(r);
+  return `${plural(own, 'patch', 'patches')} of ${r.series.base} applied on ${r.target.ref}${how ? ` (${how})` : ''}${pre ? `; ${pre}` : ''}`;
 }
 
 export const applyStage =
