@@ -65,7 +65,7 @@ describe('prerequisites of a series', () => {
     expect(gitSync(r.worktree, ['log', '--format=%s', 'v6.1.9..HEAD']).trim().split('\n').reverse()[0]).toBe(PRE);
     const text = renderApplyReport(r);
     expect(text).toMatch(/applied: 2 clean, 0 by 3-way merge, 0 already upstream; prerequisites: 1 applied \(the tree lacked it\)/);
-    expect(text).toMatch(/\[1\/3\] applied \(the tree lacks it\) +[0-9a-f]{12}  prerequisite: mm\/memory_hotplug: Fix line 50/);
+    expect(text).toMatch(/\[1\/3\] applied \(the tree lacks it\) +[0-9a-f]{12} {2}prerequisite: mm\/memory_hotplug: Fix line 50/);
     expect(applySummary(r)).toBe('2 patches of v6.1 applied on v6.1.9 (2 clean); prerequisites: 1 applied (the tree lacked it)');
   });
 
