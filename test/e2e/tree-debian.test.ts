@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isolate, gitSync, runCli, type IsolatedEnv } from '../helpers/env.js';
 import { runCliAsync } from '../helpers/run-cli-async.js';
@@ -22,7 +23,12 @@ describe('kseries tree add --source debian:6.1 (real package)', () => {
     env = isolate('kseries-e2e-');
     repo = join(env.paths.data, 'trees', 'k61');
   });
-  afterAll(() => env.cleanup());
+  // the line's object store stays after tree remove (~80k loose objects): removed without
+  // blocking the worker's event loop, which vitest's RPC needs (onTaskUpdate times out)
+  afterAll(async () => {
+    await rm(env.root, { recursive: true, force: true });
+    env.cleanup();
+  });
 
   it('imports the package source as one commit tagged vX.Y.Z and debian/VERSION', async () => {
     const r = await runCliAsync(['tree', 'add', 'k61', '--source', 'debian:6.1', '--json'], { timeoutMs: 1_800_000 });

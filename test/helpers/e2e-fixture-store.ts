@@ -39,6 +39,8 @@ import { join, resolve } from 'node:path';
 
 /** A Debian kernel imported by `kseries tree add NAME --source debian:X.Y`. */
 export interface ImportedFixture {
+  /** IMPORT_SCHEME of the kseries that made it. */
+  scheme?: number;
   name: 'k61' | 'k612';
   source: string;
   /** The git repository (with its checkout): register it as a git tree, never write into it. */
@@ -207,6 +209,9 @@ async function installedVersion(pkg: string): Promise<string | null> {
  * Makes (or checks and reuses) the Debian import NAME: `kseries tree add NAME --source debian:X.Y`
  * into ROOT/NAME/state. Installs linux-source-X.Y when missing (kseries does, as root).
  */
+/** How kseries imports: 2 = content-derived commit ids and one object store per line. */
+const IMPORT_SCHEME = 2;
+
 export async function ensureImported(root: string, name: 'k61' | 'k612'): Promise<ImportedFixture> {
   mkdirSync(root, { recursive: true });
   const dir = join(root, name);
@@ -216,13 +221,14 @@ export async function ensureImported(root: string, name: 'k61' | 'k612'): Promis
     if (m) {
       const head = await run('git', ['-C', m.repo, 'rev-parse', '--verify', '-q', 'HEAD^{commit}']);
       const installed = await installedVersion(`linux-source-${DEBIAN[name].slice('debian:'.length)}`);
-      if (head.code === 0 && head.stdout.trim() === m.commit && (installed === null || installed === m.debianVersion)) {
+      if (m.scheme === IMPORT_SCHEME && head.code === 0 && head.stdout.trim() === m.commit && (installed === null || installed === m.debianVersion)) {
         // worktrees of test runs that were killed before their cleanup: their directories are gone
         await run('git', ['-C', m.repo, 'worktree', 'prune']);
         log(`${name}: reusing ${m.repo} (Linux ${m.kernel}, Debian ${m.debianVersion})`);
         return m;
       }
-      log(`${name}: ${head.code !== 0 || head.stdout.trim() !== m.commit ? 'the repository is damaged' : `Debian ${installed} is installed now, not ${m.debianVersion}`}: importing again`);
+      const why = m.scheme !== IMPORT_SCHEME ? 'made by an older kseries import (commit ids are content-derived since scheme 2)' : head.code !== 0 || head.stdout.trim() !== m.commit ? 'the repository is damaged' : `Debian ${installed} is installed now, not ${m.debianVersion}`;
+      log(`${name}: ${why}: importing again`);
     } else if (existsSync(dir)) {
       log(`${name}: half-made (no ready.json): importing again`);
     }
@@ -239,6 +245,7 @@ export async function ensureImported(root: string, name: 'k61' | 'k612'): Promis
       debianVersion: string;
     };
     const made: ImportedFixture = {
+      scheme: IMPORT_SCHEME,
       name,
       source: DEBIAN[name],
       repo: rec.repo,
