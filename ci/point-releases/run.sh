@@ -4,7 +4,7 @@
 # The point-release matrix: the series on every linux-source-6.1 and linux-source-6.12
 # version apt offers (apt-cache madison), outside .ci/run (it takes about an hour on 2 cores).
 #
-#   ci/point-releases/run.sh [--line 6.1|6.12]... [--full-on-all] [--results DIR]
+#   ci/point-releases/run.sh [--line 6.1|6.12]... [--full-on-all|--suite-only] [--results DIR]
 #
 # 1. Imports each version once, as tree dVERSION of one state (KSERIES_MATRIX/imports):
 #    the imports of a line share one object store (so `git am -3` finds every preimage, and
@@ -15,7 +15,8 @@
 #    ccache (KSERIES_MATRIX/ccache) serves them all: kbuild hands the compiler absolute
 #    paths, which ccache's base_dir makes relative, and a tree name in them would differ.
 #    The newest version of each line runs every scenario; the others apply, configure,
-#    build, run checkpatch and the series' suite (kmem-persist-suite).
+#    build, run checkpatch and the series' suite (kmem-persist-suite); --full-on-all runs
+#    every scenario everywhere, --suite-only the suite everywhere.
 # 3. Writes RESULTS/summary.md: a row per version, with each stage's verdict and time, and
 #    ccache's hits and misses of each build.
 #
@@ -31,8 +32,9 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--line) lines+=("$2"); shift 2 ;;
 	--full-on-all) full_on_all=1; shift ;;
+	--suite-only) full_on_all=-1; shift ;;
 	--results) results=$(realpath -m "$2"); shift 2 ;;
-	-h|--help) sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "point-releases: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -59,7 +61,7 @@ for line in "${lines[@]}"; do
 		export KSERIES_HOME=$run/state KSERIES_CACHE=$run/cache
 		kseries tree show "$tree" >/dev/null 2>&1 || kseries tree add "$tree" --source "$src" >/dev/null || { status=3; continue; }
 		scen=(--scenario kmem-persist-suite)
-		[ "$v" = "${versions[0]}" ] || [ $full_on_all = 1 ] && scen=()
+		{ [ "$v" = "${versions[0]}" ] && [ $full_on_all != -1 ]; } || [ $full_on_all = 1 ] && scen=()
 		before=$(ccache -s --print-stats 2>/dev/null | awk '$1=="direct_cache_hit"||$1=="preprocessed_cache_hit"{h+=$2} $1=="cache_miss"{m=$2} END{print h+0, m+0}')
 		start=$(date +%s)
 		echo "== $(date -u +%T) kseries ci on $v (${scen[*]:-every scenario})"
