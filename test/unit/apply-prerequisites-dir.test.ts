@@ -80,6 +80,17 @@ describe('prerequisites of a series', () => {
     expect(applySummary(r)).toBe('2 patches of v6.1 applied on main (2 clean); prerequisites: 1 in the tree already');
   });
 
+  it('leaves the series its own numbering in a conflict report: patch 1/2, not 2/3', async () => {
+    const r = await apply('c', 'conflict');
+    expect(r.status).toBe('conflict');
+    expect(r.patches.map((p) => [p.status, !!p.prerequisite])).toEqual([
+      ['already-upstream', true],
+      ['conflict', false],
+      ['pending', false],
+    ]);
+    expect(applySummary(r)).toMatch(/^cannot apply to conflict: patch 1\/2 0001-\S+ conflicts in drivers\/dax\/kmem\.c/);
+  });
+
   it('is left out of an export, which names it as a prerequisite-patch-id of the base', async () => {
     const t = await add('old', 'v6.1.9');
     await applyTree(env.paths, t, { patchesRoot: fx.patches, series: 'v6.1' });

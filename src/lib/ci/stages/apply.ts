@@ -28,11 +28,17 @@ function caseOf(p: PatchResult, r: ApplyReport): TestCase {
       c.message = 'not reached: an earlier patch conflicted';
       break;
     case 'already-upstream':
+      // a prerequisite the tree has is satisfied, not skipped
+      if (p.prerequisite) {
+        c.message = 'prerequisite: in the tree already';
+        break;
+      }
       c.status = 'skip';
       c.message = `already upstream${p.upstream?.commit ? ` (${p.upstream.commit.slice(0, 12)})` : ''}`;
       break;
     default:
       c.message = p.status === '3way' ? 'applied by 3-way merge' : undefined;
+      if (p.prerequisite && p.commit) c.message = `prerequisite: applied (the tree lacked it)${c.message ? `, ${c.message}` : ''}`;
   }
   return c;
 }
@@ -40,7 +46,11 @@ function caseOf(p: PatchResult, r: ApplyReport): TestCase {
 export function applySummary(r: ApplyReport): string {
   if (r.status === 'conflict' && r.conflict) {
     const files = r.conflict.files.filter((f) => f.kind !== 'ok').map((f) => f.path);
-    return `cannot apply to ${r.target.ref}: patch ${r.conflict.patch.index}/${r.series.patches} ${r.conflict.patch.file} conflicts${files.length ? ` in ${files.join(', ')}` : ''}`;
+    // numbered as the series numbers its patches (prerequisites apart), as the file names are
+    const pre = r.patches.filter((p) => p.prerequisite).length;
+    const i = r.conflict.patch.index;
+    const which = i <= pre ? `prerequisite ${i}/${pre}` : `patch ${i - pre}/${r.patches.length - pre}`;
+    return `cannot apply to ${r.target.ref}: ${which} ${r.conflict.patch.file} conflicts${files.length ? ` in ${files.join(', ')}` : ''}`;
   }
   const c = summaryCounts(r);
   if (r.status === 'already-applied') return `series ${r.series.base} already applied (${r.head?.slice(0, 12)})`;
