@@ -4,7 +4,7 @@
 # The point-release matrix: the series on every linux-source-6.1 and linux-source-6.12
 # version apt offers (apt-cache madison), outside .ci/run (it takes about an hour on 2 cores).
 #
-#   ci/point-releases/run.sh [--line 6.1|6.12]... [--full-on-all|--suite-only] [--results DIR]
+#   ci/point-releases/run.sh [--line 6.1|6.12]... [--full-on-all|--suite-only] [--resume] [--results DIR]
 #
 # 1. Imports each version once, as tree dVERSION of one state (KSERIES_MATRIX/imports):
 #    the imports of a line share one object store (so `git am -3` finds every preimage, and
@@ -17,6 +17,7 @@
 #    The newest version of each line runs every scenario; the others apply, configure,
 #    build, run checkpatch and the series' suite (kmem-persist-suite); --full-on-all runs
 #    every scenario everywhere, --suite-only the suite everywhere.
+#    --resume keeps RESULTS/runs.tsv and skips the versions it already has a row of.
 # 3. Writes RESULTS/summary.md: a row per version, with each stage's verdict and time, and
 #    ccache's hits and misses of each build.
 #
@@ -28,13 +29,15 @@ matrix=${KSERIES_MATRIX:-${XDG_CACHE_HOME:-$HOME/.cache}/kseries-matrix}
 results=$PWD/kseries-results/point-releases
 lines=()
 full_on_all=0
+resume=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--line) lines+=("$2"); shift 2 ;;
 	--full-on-all) full_on_all=1; shift ;;
 	--suite-only) full_on_all=-1; shift ;;
+	--resume) resume=1; shift ;;
 	--results) results=$(realpath -m "$2"); shift 2 ;;
-	-h|--help) sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "point-releases: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -44,13 +47,14 @@ export KSERIES_NO_PROGRESS=0 CCACHE_DIR=$matrix/ccache
 mkdir -p "$results" "$CCACHE_DIR"
 imports=(KSERIES_HOME="$matrix/imports" KSERIES_CACHE="$matrix/imports-cache")
 status=0
-: > "$results/runs.tsv"
+[ $resume = 1 ] && [ -f "$results/runs.tsv" ] || : > "$results/runs.tsv"
 for line in "${lines[@]}"; do
 	mapfile -t versions < <(apt-cache madison "linux-source-$line" | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -V -r -u)
 	if [ ${#versions[@]} -eq 0 ]; then echo "point-releases: apt offers no linux-source-$line (apt-get update?)" >&2; exit 3; fi
 	echo "== Linux $line: ${versions[*]}"
 	for v in "${versions[@]}"; do
 		name=d${v%%~*}
+		if [ $resume = 1 ] && cut -f3 "$results/runs.tsv" | grep -qx "$name"; then echo "== $name: done before (--resume)"; continue; fi
 		if ! env "${imports[@]}" node "$repo/bin/run.js" tree show "$name" >/dev/null 2>&1; then
 			echo "== $(date -u +%T) import $name (debian:$line=$v)"
 			env "${imports[@]}" node "$repo/bin/run.js" tree add "$name" --source "debian:$line=$v" || { status=3; continue; }

@@ -11,8 +11,9 @@
  * it never drops what an import points to; removing the last tree of a commit drops its ref.
  * The store itself is never removed by kseries: other imports depend on it.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { renameIntoPlace, tempPathFor } from '../atomic-write.js';
 import { Git } from '../git/git.js';
 import type { StatePaths } from '../paths.js';
 import type { KernelVersion } from './registry.js';
@@ -29,7 +30,7 @@ export async function ensureLineStore(paths: StatePaths, line: string): Promise<
   const store = lineStoreDir(paths, line);
   if (existsSync(join(store, 'objects'))) return store;
   mkdirSync(dirname(store), { recursive: true });
-  const tmp = `${store}.new-${process.pid}`;
+  const tmp = tempPathFor(store);
   rmSync(tmp, { recursive: true, force: true });
   const git = new Git(dirname(store));
   await git.ok(['init', '-q', '--bare', tmp]);
@@ -38,7 +39,7 @@ export async function ensureLineStore(paths: StatePaths, line: string): Promise<
   await t.ok(['config', 'gc.auto', '0']);
   await t.ok(['config', 'maintenance.auto', 'false']);
   try {
-    renameSync(tmp, store);
+    renameIntoPlace(tmp, store);
   } catch (err) {
     // another import of the line made it first
     rmSync(tmp, { recursive: true, force: true });
