@@ -4,7 +4,7 @@
 # The point-release matrix: the series on every linux-source-6.1 and linux-source-6.12
 # version apt offers (apt-cache madison), outside .ci/run (it takes about an hour on 2 cores).
 #
-#   ci/point-releases/run.sh [--line 6.1|6.12]... [--full-on-all|--suite-only] [--resume] [--results DIR]
+#   ci/point-releases/run.sh [--line 6.1|6.12]... [--full-on-all|--suite-only] [--resume] [--only VERSION]... [--results DIR]
 #
 # 1. Imports each version once, as tree dVERSION of one state (KSERIES_MATRIX/imports):
 #    the imports of a line share one object store (so `git am -3` finds every preimage, and
@@ -17,7 +17,8 @@
 #    The newest version of each line runs every scenario; the others apply, configure,
 #    build, run checkpatch and the series' suite (kmem-persist-suite); --full-on-all runs
 #    every scenario everywhere, --suite-only the suite everywhere.
-#    --resume keeps RESULTS/runs.tsv and skips the versions it already has a row of.
+#    --resume keeps RESULTS/runs.tsv and skips the versions it already has a row of;
+#    --only VERSION (repeatable) runs those versions only.
 # 3. Writes RESULTS/summary.md: a row per version, with each stage's verdict and time, and
 #    ccache's hits and misses of each build.
 #
@@ -30,14 +31,16 @@ results=$PWD/kseries-results/point-releases
 lines=()
 full_on_all=0
 resume=0
+only=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--line) lines+=("$2"); shift 2 ;;
 	--full-on-all) full_on_all=1; shift ;;
 	--suite-only) full_on_all=-1; shift ;;
 	--resume) resume=1; shift ;;
+	--only) only+=("$2"); shift 2 ;;
 	--results) results=$(realpath -m "$2"); shift 2 ;;
-	-h|--help) sed -n '4,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "point-releases: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -54,6 +57,7 @@ for line in "${lines[@]}"; do
 	echo "== Linux $line: ${versions[*]}"
 	for v in "${versions[@]}"; do
 		name=d${v%%~*}
+		if [ ${#only[@]} -gt 0 ] && ! printf '%s\n' "${only[@]}" | grep -qxF "$v"; then continue; fi
 		if [ $resume = 1 ] && cut -f3 "$results/runs.tsv" | grep -qx "$name"; then echo "== $name: done before (--resume)"; continue; fi
 		if ! env "${imports[@]}" node "$repo/bin/run.js" tree show "$name" >/dev/null 2>&1; then
 			echo "== $(date -u +%T) import $name (debian:$line=$v)"
