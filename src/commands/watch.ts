@@ -9,6 +9,7 @@ import { InterruptedError } from '../lib/errors.js';
 import { claimRunDir, runDirStamp } from '../lib/run-dir.js';
 import { chooseAccelCached } from '../lib/vm/accel-cache.js';
 import { checkWatchRequest } from '../lib/watch/check.js';
+import { dryRunWatch, type WatchDryRun } from '../lib/watch/dry-run.js';
 import { watchLoop, type WatchReport } from '../lib/watch/loop.js';
 
 export default class Watch extends KseriesCommand {
@@ -26,6 +27,7 @@ export default class Watch extends KseriesCommand {
     '<%= config.bin %> watch --tree k61 --scenario kmem-persist-suite',
     '<%= config.bin %> watch --tree k61 --scenario kmem-persist-blk --scenario kmem-persist-pressure --debounce 1000',
     '<%= config.bin %> watch --tree k61 --rounds 1 --json',
+    '<%= config.bin %> watch --tree k61 --scenario kmem-persist-exclusive --dry-run',
   ];
   static override flags = {
     tree: Flags.string({ char: 't', required: true, summary: 'The tree whose worktree is watched (kseries tree list).' }),
@@ -41,9 +43,10 @@ export default class Watch extends KseriesCommand {
     debounce: Flags.integer({ default: 300, min: 0, summary: 'Milliseconds without a save before a round starts.' }),
     rounds: Flags.integer({ default: 0, min: 0, summary: 'Stop after this many rounds (0: until Ctrl-C).' }),
     results: Flags.directory({ summary: 'Results dir (default ./kseries-results/TREE/watch-TIMESTAMP).' }),
+    'dry-run': Flags.boolean({ summary: 'Print what a round would run (the build and the scenarios\' command lines), and run nothing.' }),
   };
 
-  async run(): Promise<WatchReport> {
+  async run(): Promise<WatchReport | WatchDryRun> {
     const { flags } = await this.parse(Watch);
     const build = {
       tree: flags.tree, arch: flags.arch, profile: flags.profile, buildDir: flags['build-dir'], jobs: flags.jobs, llvm: false, ccache: flags.ccache,
@@ -51,11 +54,17 @@ export default class Watch extends KseriesCommand {
     };
     const scenarios = flags.scenario ?? [];
     const { srcDir } = checkWatchRequest(this.state, build, scenarios, flags.kselftests);
+    const resultsDir = flags.results ?? claimRunDir(join('kseries-results', flags.tree), `watch-${runDirStamp()}`, { create: !flags['dry-run'] });
+    if (flags['dry-run']) {
+      const dry = await dryRunWatch(this.state, build, scenarios, flags.kselftests, resultsDir, flags.accel as 'auto' | 'kvm' | 'tcg');
+      this.out(dry.text);
+      return dry;
+    }
     const signal = interruptSignal();
     const report = await watchLoop(
       {
         build, scenarios, kselftests: flags.kselftests, debounceMs: flags.debounce, rounds: flags.rounds,
-        resultsDir: flags.results ?? claimRunDir(join('kseries-results', flags.tree), `watch-${runDirStamp()}`, { create: true }),
+        resultsDir,
       },
       {
         runner: this.runner, paths: this.state,

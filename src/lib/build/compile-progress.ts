@@ -12,6 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
+import { GUEST_DIR } from './layout.js';
 
 const CC_RE = /^ {2}CC(?: \[M\])?\s+(\S+)$/;
 
@@ -70,8 +71,11 @@ export interface BuildStats {
   objects: number;
 }
 
-/** Top-level directories of host programs (kconfig's conf, modpost, objtool…): built with HOSTCC, not kernel objects. */
-const HOST_DIRS = new Set(['scripts', 'tools']);
+/**
+ * Top-level directories that hold no kernel objects: host programs (kconfig's conf, modpost,
+ * objtool…, built with HOSTCC) and the guest files of `kseries selftest` (the kselftests' O=).
+ */
+const HOST_DIRS = new Set(['scripts', 'tools', GUEST_DIR]);
 
 /** Counts the kernel's .o files under DIR (a few thousand for a small config), not those of host programs. */
 export function countObjects(dir: string): number {

@@ -8,8 +8,12 @@
  *   metadata.json            what was built, how, with what, and what came out
  *   kseries-warnings.json    the warnings ledger: every compiled object's warnings
  *   kseries-build-stats.json objects compiled by the last full build (the progress estimate)
+ *   kseries-guest/           what `kseries selftest` makes for the guest (selftest/guest-files.ts)
  */
 import { join } from 'node:path';
+
+/** `kseries selftest`'s guest files in a build directory (selftest/guest-files.ts). */
+export const GUEST_DIR = 'kseries-guest';
 
 export interface BuildLayout {
   buildDir: string;

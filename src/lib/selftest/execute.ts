@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /**
- * Runs a SelftestPlan: prepares the guest's files (modules.builtin*, kselftests), builds
+ * Runs a SelftestPlan: prepares the guest's files (modules.builtin*, kselftests; each step
+ * only when its inputs changed, guest-files.ts), builds
  * the initramfs (or finds it in the cache), then boots each scenario's boots in order on
  * one backing file, one VM at a time. A boot that does not pass stops its scenario (later
  * boots would check state it never produced). Writes per boot console.log, output.log,
@@ -13,10 +14,10 @@
  * scenario's image while it boots. Another run on the same results, an apply of the tree
  * while it is read, or a build of the same O= directory waits (or exits 3 with --no-wait).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { infraError } from '../errors.js';
-import type { Runner } from '../exec/runner.js';
+import { describe, type Runner } from '../exec/runner.js';
 import { onCleanup } from '../cli/interrupt.js';
 import { acquireLock, sharedLock, withLock } from '../lock/locks.js';
 import { buildDirLock, imageLock, resultsDirLock, treeLock } from '../lock/targets.js';
@@ -34,6 +35,7 @@ import type { TestSuite } from '../report/model.js';
 import { JUNIT_FILE, toPipelineResults, toTestReport, type RunInfo } from './report.js';
 import type { BootResult, ScenarioResult, SelftestResults } from './results.js';
 import { describeSlowdown } from './slowdown.js';
+import { clearStamp, upToDate, writeStamp } from './stamp.js';
 
 export interface ExecuteOptions {
   runner: Runner;
@@ -54,14 +56,23 @@ const notRun = (b: PlannedBoot, reason: string): BootResult => ({
   console: null, scriptExit: null, ktap: null, timings: null, logs: null, command: null,
 });
 
-async function prepare(runner: Runner, plan: SelftestPlan): Promise<void> {
+/** The guest files' steps, each skipped when its stamp says its inputs are unchanged. */
+async function prepare(runner: Runner, plan: SelftestPlan, say: (msg: string) => void): Promise<void> {
   const log = join(plan.resultsDir, 'prepare.log');
-  for (const spec of plan.prepare) {
-    const r = await runner.run({ ...spec, logFile: log });
+  for (const step of plan.prepare) {
+    if (upToDate(step)) {
+      appendFileSync(log, `${step.name}: up to date (${step.stamp}), not run: ${describe(step.spec)}\n`);
+      say(`${step.name}: up to date`);
+      continue;
+    }
+    say(`${step.name}: ${step.spec.args[step.spec.args.length - 1]}`);
+    clearStamp(step);
+    const r = await runner.run({ ...step.spec, logFile: log });
     if (r.exitCode !== 0) {
       const tail = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n  ') : '';
-      throw infraError(`${spec.cmd} ${spec.args.filter((a) => !a.startsWith('-')).slice(-1)[0]} failed (exit ${r.exitCode}):\n  ${tail}`, `See ${log}.`);
+      throw infraError(`${step.spec.cmd} ${step.spec.args.filter((a) => !a.startsWith('-')).slice(-1)[0]} failed (exit ${r.exitCode}):\n  ${tail}`, `See ${log}.`);
     }
+    writeStamp(step);
   }
 }
 
@@ -105,11 +116,10 @@ async function boot(
   started: number,
 ): Promise<SelftestResults> {
   const say = o.progress ?? (() => {});
-  if (plan.prepare.length) say('preparing modules.builtin and kselftests');
   // the accelerator's probe (a firmware boot, or a cached verdict) runs beside the makes of prepare
   const choosing = plan.accel === 'auto' ? o.chooseAccel() : Promise.resolve({ accel: plan.accel, reason: `--accel ${plan.accel}` });
   choosing.catch(() => undefined);
-  await prepare(runner, plan);
+  await prepare(runner, plan, say);
   const accel = await choosing;
   say(`accelerator: ${accel.accel} (${accel.reason})`);
   const slow = describeSlowdown(plan.slowdown);

@@ -5,14 +5,13 @@
  * The executor (execute.ts) runs it; --dry-run prints it.
  */
 import { join } from 'node:path';
-import type { CommandSpec } from '../exec/runner.js';
 import type { Scenario, ScenarioBoot } from '../scenario/scenario.js';
 import type { Accel } from '../vm/accel.js';
 import { GUEST } from '../vm/initramfs-plan.js';
 import { INIT_PARAMS } from '../vm/init-script.js';
 import { carvedFromRam, type PmemSpec, type VmSpec } from '../vm/qemu.js';
 import type { Slowdown } from './slowdown.js';
-import { headersSpec, kselftestInstallSpec, modulesInstallSpec } from './kselftest-build.js';
+import { planGuestFiles, type PrepareStep } from './guest-files.js';
 
 export interface SelftestInput {
   tree: string;
@@ -68,7 +67,8 @@ export interface SelftestPlan {
   slowdown: Slowdown;
   resultsDir: string;
   commandLog: string;
-  prepare: CommandSpec[];
+  /** Each runs only when its inputs changed since its last run on this build directory. */
+  prepare: PrepareStep[];
   /** <INSTALL_MOD_PATH>/lib/modules/<release>, or null without a kernel release. */
   modulesDir: string | null;
   kselftestDir: string | null;
@@ -84,13 +84,7 @@ function pmemSpec(p: ScenarioBoot['pmem'], image: string): PmemSpec | null {
 }
 
 export function planSelftest(i: SelftestInput): SelftestPlan {
-  const modPath = join(i.resultsDir, 'modules');
-  const prepare: CommandSpec[] = i.kernelRelease ? [modulesInstallSpec(i.srcDir, i.buildDir, modPath)] : [];
-  let kselftestDir: string | null = null;
-  if (i.kselftestTargets.length) {
-    kselftestDir = join(i.resultsDir, 'kselftest', 'install');
-    prepare.push(headersSpec(i.srcDir, i.buildDir), kselftestInstallSpec(i.srcDir, i.buildDir, i.kselftestTargets, join(i.resultsDir, 'kselftest', 'build'), kselftestDir));
-  }
+  const guest = planGuestFiles(i.srcDir, i.buildDir, i.kernelRelease, i.kselftestTargets);
   const f = i.slowdown.factor;
   const slow = f > 1 ? [`${INIT_PARAMS.timeFactor}=${f}`, ...i.slowdown.append] : [];
   const scenarios = i.scenarios.map(({ scenario: s }): PlannedScenario => {
@@ -136,9 +130,9 @@ export function planSelftest(i: SelftestInput): SelftestPlan {
     slowdown: i.slowdown,
     resultsDir: i.resultsDir,
     commandLog: join(i.resultsDir, 'commands.log'),
-    prepare,
-    modulesDir: i.kernelRelease ? join(modPath, 'lib', 'modules', i.kernelRelease) : null,
-    kselftestDir,
+    prepare: guest.steps,
+    modulesDir: guest.modulesDir,
+    kselftestDir: guest.kselftestDir,
     scenarioDirs: i.scenarios.map(({ scenario, dir }) => ({ name: scenario.name, dir })),
     scenarios,
   };

@@ -10,7 +10,7 @@ export const INITRD_PLACEHOLDER = '$INITRAMFS';
 export function planCommands(plan: SelftestPlan): { prepare: string[]; boots: Array<{ name: string; timeoutSec: number; command: string }> } {
   const accel = plan.accel === 'auto' ? 'tcg' : plan.accel;
   return {
-    prepare: plan.prepare.map(describe),
+    prepare: plan.prepare.map((s) => describe(s.spec)),
     boots: plan.scenarios.flatMap((s) =>
       s.boots.map((b) => ({ name: b.name, timeoutSec: b.timeoutMs / 1000, command: describe(qemuArgv({ ...b.vm, accel, initrd: INITRD_PLACEHOLDER })) })),
     ),
@@ -25,7 +25,7 @@ export function renderPlan(plan: SelftestPlan): string {
     plan.accel === 'auto' ? 'accelerator: auto (KVM when the probe says it really works, else TCG; shown with TCG)' : `accelerator: ${plan.accel}`,
     ...[describeSlowdown(plan.slowdown)].filter((l): l is string => l !== null),
     '',
-    '# prepare',
+    '# prepare (each only when its inputs changed since its last run on this build directory)',
     ...c.prepare,
     `# initramfs (${INITRD_PLACEHOLDER}): busybox, ndctl, daxctl, bash, timeout, ${plan.modulesDir ?? 'no modules.builtin'}, ${plan.kselftestDir ?? 'no kselftests'}, scenarios ${plan.scenarioDirs.map((s) => s.name).join(', ')}`,
   ];

@@ -121,6 +121,52 @@ describe('executeSelftest', () => {
     await expect(executeSelftest(plan('6.1.192'), opts(r))).rejects.toMatchObject({ kind: 'infra', message: /No rule to make target/ });
   });
 
+  it('the guest files are made once per build: a second run on an unchanged kernel runs no make; a rebuilt module, a failed step or a removed output makes it run again', async () => {
+    const build = join(dir, 'build');
+    const modules = join(build, 'kseries-guest', 'modules', 'lib', 'modules', '6.1.192');
+    for (const f of ['modules.builtin', 'modules.builtin.modinfo']) writeFileSync(join(build, f), f);
+    mkdirSync(join(build, 'drivers'));
+    writeFileSync(join(build, 'modules.order'), 'drivers/kmem.o\n');
+    writeFileSync(join(build, 'drivers', 'kmem.ko'), 'v1');
+    const install = (s: CommandSpec) => {
+      expect(s.args).toContain('modules_install');
+      mkdirSync(modules, { recursive: true });
+      writeFileSync(join(modules, 'modules.builtin'), '');
+      writeFileSync(join(modules, 'modules.dep'), '');
+      return {};
+    };
+    const boots = (r: FakeRunner) => r.expect('qemu-system-x86_64', (s: CommandSpec) => {
+      const name = /kseries\.name=(\S+)/.exec(s.args[s.args.indexOf('-append') + 1])![1];
+      writeFileSync(serialOf(s), guest(name, 0));
+      return {};
+    }, { times: 3 });
+    const run = async (r: FakeRunner) => {
+      const said: string[] = [];
+      await executeSelftest(plan('6.1.192'), { ...opts(r), progress: (m: string) => said.push(m) });
+      r.verify();
+      return said.filter((m) => m.startsWith('modules:'));
+    };
+    expect(await run(boots(new FakeRunner().expect('make', install)))).toEqual(['modules: modules_install']);
+    // the same kernel again: no make at all (the strict fake runner fails on any command not expected)
+    expect(await run(boots(new FakeRunner()))).toEqual(['modules: up to date']);
+    expect(readFileSync(join(dir, 'res', 'prepare.log'), 'utf8')).toMatch(/^modules: up to date \(\S+stamps\/modules\.json\), not run: make -C .* modules_install$/m);
+    // a relink of vmlinux rewrites modules.builtin.modinfo with the same content: still up to date
+    writeFileSync(join(build, 'modules.builtin.modinfo'), 'modules.builtin.modinfo');
+    expect(await run(boots(new FakeRunner()))).toEqual(['modules: up to date']);
+    // a module rebuilt (.o in modules.order names the .ko beside it)
+    writeFileSync(join(build, 'drivers', 'kmem.ko'), 'v2 longer');
+    expect(await run(boots(new FakeRunner().expect('make', install)))).toEqual(['modules: modules_install']);
+    // a failed step leaves no stamp: the next run redoes it
+    const failing = new FakeRunner().expect('make', () => ({ exitCode: 2 }));
+    writeFileSync(join(build, 'modules.builtin'), 'another built-in module');
+    await expect(executeSelftest(plan('6.1.192'), opts(failing))).rejects.toMatchObject({ kind: 'infra' });
+    expect(existsSync(join(build, 'kseries-guest', 'stamps', 'modules.json'))).toBe(false);
+    expect(await run(boots(new FakeRunner().expect('make', install)))).toEqual(['modules: modules_install']);
+    // an output removed by hand (or by make clean): made again
+    rmSync(join(modules, 'modules.dep'));
+    expect(await run(boots(new FakeRunner().expect('make', install)))).toEqual(['modules: modules_install']);
+  });
+
   it('a missing kernel is an infrastructure error before anything runs', async () => {
     rmSync(join(dir, 'bzImage'));
     await expect(executeSelftest(plan(), opts(new FakeRunner()))).rejects.toMatchObject({ kind: 'infra', message: /no kernel at/ });

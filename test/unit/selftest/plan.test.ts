@@ -91,16 +91,26 @@ describe('planSelftest', () => {
     expect(planSelftest(input({ timeoutSec: 10 })).scenarios[0].boots.map((b) => b.timeoutMs)).toEqual([70_000, 70_000]);
   });
 
-  it('prepares modules.builtin always, and kselftests outside the source tree when asked', () => {
-    const p = planSelftest(input({ kselftestTargets: ['memory-hotplug', 'vm'] }));
+  it('prepares modules.builtin always, and kselftests outside the source tree when asked, all in the build directory', () => {
+    const p = planSelftest(input({ kselftestTargets: ['vm', 'memory-hotplug'] }));
     const c = planCommands(p).prepare;
     expect(c).toEqual([
-      'make -C /src O=/build INSTALL_MOD_PATH=/res/modules modules_install',
+      'make -C /src O=/build INSTALL_MOD_PATH=/build/kseries-guest/modules modules_install',
       'make -C /src O=/build headers',
-      "make -C /src/tools/testing/selftests -j2 O=/res/kselftest/build 'KHDR_INCLUDES=-isystem /build/usr/include' 'TARGETS=memory-hotplug vm' INSTALL_PATH=/res/kselftest/install install",
+      "make -C /src/tools/testing/selftests -j2 O=/build/kseries-guest/kselftest/build 'KHDR_INCLUDES=-isystem /build/usr/include' 'TARGETS=vm memory-hotplug' INSTALL_PATH=/build/kseries-guest/kselftest/memory-hotplug+vm install",
     ]);
-    expect(p.modulesDir).toBe('/res/modules/lib/modules/6.1.192');
-    expect(p.kselftestDir).toBe('/res/kselftest/install');
+    expect(p.prepare.map((s) => [s.name, s.stamp])).toEqual([
+      ['modules', '/build/kseries-guest/stamps/modules.json'],
+      ['headers', '/build/kseries-guest/stamps/headers.json'],
+      ['kselftest:memory-hotplug+vm', '/build/kseries-guest/stamps/kselftest_memory-hotplug+vm.json'],
+    ]);
+    // what each step's output depends on: the build's module lists, the uapi headers, the kselftests' sources and the headers they compile against
+    expect(p.prepare[0].inputs.moduleList).toEqual({ file: '/build/modules.order', base: '/build' });
+    expect(p.prepare[1].inputs.trees).toContain('/src/include/uapi');
+    expect(p.prepare[2].inputs.trees).toEqual(expect.arrayContaining(['/src/tools/testing/selftests/vm', '/src/tools/testing/selftests/memory-hotplug', '/build/usr/include']));
+    expect(p.modulesDir).toBe('/build/kseries-guest/modules/lib/modules/6.1.192');
+    expect(p.kselftestDir).toBe('/build/kseries-guest/kselftest/memory-hotplug+vm');
+    expect(renderPlan(p)).toContain('# prepare (each only when its inputs changed since its last run on this build directory)');
   });
 
   it('without a kernel release: no modules_install', () => {

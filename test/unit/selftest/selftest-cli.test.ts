@@ -27,7 +27,7 @@ describe('kseries selftest (CLI)', () => {
     const j = JSON.parse(r.stdout);
     expect(j.status).toBe('ok');
     expect(j.result.plan.scenarios.map((s: { name: string }) => s.name)).toEqual(['pmem-persistence', 'kselftest']);
-    expect(j.result.commands.prepare[0]).toMatch(/make -C \S+src O=\S+build INSTALL_MOD_PATH=\S+res\/modules modules_install/);
+    expect(j.result.commands.prepare[0]).toMatch(/make -C \S+src O=(\S+build) INSTALL_MOD_PATH=\1\/kseries-guest\/modules modules_install/);
     expect(j.result.commands.boots[0].command).toMatch(/-device nvdimm,id=nvdimm0,memdev=nvmem0,node=1 .*panic=-1/);
     expect(j.result.plan.scenarios[0].image).toContain(join(env.paths.cache, 'vm'));
   });
@@ -60,12 +60,12 @@ describe('kseries selftest (CLI)', () => {
     const r = runCli(['selftest', '--tree', 'k', '--build-dir', build, '--scenario', 'kmem-persist-suite', '--dry-run', '--json', '--results', res]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.result.plan.kselftestDir).toBe(join(res, 'kselftest', 'install'));
+    expect(j.result.plan.kselftestDir).toBe(join(build, 'kseries-guest', 'kselftest', 'dax'));
     expect(j.result.commands.prepare).toEqual([
-      `make -C ${src} O=${build} INSTALL_MOD_PATH=${res}/modules modules_install`,
+      `make -C ${src} O=${build} INSTALL_MOD_PATH=${build}/kseries-guest/modules modules_install`,
       // the kselftests compile against the tree's uapi headers, installed in the build dir
       `make -C ${src} O=${build} headers`,
-      `make -C ${src}/tools/testing/selftests -j2 O=${res}/kselftest/build 'KHDR_INCLUDES=-isystem ${build}/usr/include' TARGETS=dax INSTALL_PATH=${res}/kselftest/install install`,
+      `make -C ${src}/tools/testing/selftests -j2 O=${build}/kseries-guest/kselftest/build 'KHDR_INCLUDES=-isystem ${build}/usr/include' TARGETS=dax INSTALL_PATH=${build}/kseries-guest/kselftest/dax install`,
     ]);
   });
 
@@ -76,7 +76,7 @@ describe('kseries selftest (CLI)', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.result.plan.kselftestDir).toBeNull();
-    expect(j.result.commands.prepare).toEqual([`make -C ${join(env.root, 'src')} O=${build} INSTALL_MOD_PATH=${res}/modules modules_install`]);
+    expect(j.result.commands.prepare).toEqual([`make -C ${join(env.root, 'src')} O=${build} INSTALL_MOD_PATH=${build}/kseries-guest/modules modules_install`]);
   });
 
   it.each([

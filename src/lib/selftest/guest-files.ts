@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * What the guest needs from a build (modules.builtin*, the uapi headers, the kselftests),
+ * kept in the build directory beside the kernel it belongs to, and the steps that make it,
+ * as data (pure). Each step names the files its output depends on; the executor runs a
+ * step only when their sizes and times differ from the last successful run's stamp, so
+ * that a second scenario on an unchanged kernel costs no make at all (as kunit.py reuses
+ * its build and virtme-ng its modules). make itself would redo the same work: every
+ * modules_install re-runs depmod, and a kselftest build into a fresh O= compiles again.
+ *
+ *   <build>/kseries-guest/modules/lib/modules/<release>/   INSTALL_MOD_PATH
+ *   <build>/kseries-guest/kselftest/build/                 the kselftests' O=, shared by every target set
+ *   <build>/kseries-guest/kselftest/<targets>/              INSTALL_PATH of one target set
+ *   <build>/kseries-guest/stamps/<step>.json                the inputs' key of the last successful run
+ */
+import { join } from 'node:path';
+import { GUEST_DIR } from '../build/layout.js';
+import type { CommandSpec } from '../exec/runner.js';
+import { headersSpec, kselftestInstallSpec, modulesInstallSpec } from './kselftest-build.js';
+
+/** The files a step's output depends on: FILES by content, every file under TREES and (modules) each object a list names by size and time. */
+export interface StampInputs {
+  files: string[];
+  trees: string[];
+  /** modules.order: each line names a module (.ko, or .o since 6.2) relative to BASE. */
+  moduleList?: { file: string; base: string };
+}
+
+export interface PrepareStep {
+  /** "modules", "headers", "kselftest:dax+vm": the stamp's name and the progress line's. */
+  name: string;
+  spec: CommandSpec;
+  stamp: string;
+  inputs: StampInputs;
+  /** Files that must exist for the stamp to count (a `make clean` or a hand may remove them). */
+  outputs: string[];
+}
+
+export interface GuestFiles {
+  steps: PrepareStep[];
+  modulesDir: string | null;
+  kselftestDir: string | null;
+}
+
+const targetsName = (targets: readonly string[]) => [...targets].sort().join('+').replace(/\//g, '_');
+
+export function planGuestFiles(srcDir: string, buildDir: string, kernelRelease: string | null, targets: readonly string[]): GuestFiles {
+  const root = join(buildDir, GUEST_DIR);
+  const stamp = (name: string) => join(root, 'stamps', `${name.replace(/[:/]/g, '_')}.json`);
+  const steps: PrepareStep[] = [];
+  let modulesDir: string | null = null;
+  if (kernelRelease) {
+    const modPath = join(root, 'modules');
+    modulesDir = join(modPath, 'lib', 'modules', kernelRelease);
+    steps.push({
+      name: 'modules',
+      spec: modulesInstallSpec(srcDir, buildDir, modPath),
+      stamp: stamp('modules'),
+      inputs: {
+        // not System.map: depmod -F only checks symbols against it, and every link of vmlinux rewrites it
+        files: ['modules.builtin', 'modules.builtin.modinfo', 'modules.order', 'include/config/kernel.release'].map((f) => join(buildDir, f)),
+        trees: [],
+        moduleList: { file: join(buildDir, 'modules.order'), base: buildDir },
+      },
+      outputs: [join(modulesDir, 'modules.builtin'), join(modulesDir, 'modules.dep')],
+    });
+  }
+  let kselftestDir: string | null = null;
+  if (targets.length) {
+    const headers = join(buildDir, 'usr', 'include');
+    steps.push({
+      name: 'headers',
+      spec: headersSpec(srcDir, buildDir),
+      stamp: stamp('headers'),
+      inputs: {
+        files: [join(srcDir, 'Makefile'), join(buildDir, '.config'), join(srcDir, 'scripts', 'headers_install.sh')],
+        trees: [join(srcDir, 'include', 'uapi'), join(srcDir, 'arch', 'x86', 'include', 'uapi'), join(buildDir, 'include', 'generated', 'uapi'), join(buildDir, 'arch', 'x86', 'include', 'generated', 'uapi')],
+      },
+      outputs: [join(headers, 'linux', 'version.h')],
+    });
+    const ks = join(srcDir, 'tools', 'testing', 'selftests');
+    const name = `kselftest:${targetsName(targets)}`;
+    kselftestDir = join(root, 'kselftest', targetsName(targets));
+    steps.push({
+      name,
+      spec: kselftestInstallSpec(srcDir, buildDir, targets, join(root, 'kselftest', 'build'), kselftestDir),
+      stamp: stamp(name),
+      inputs: {
+        files: ['Makefile', 'lib.mk', 'run_kselftest.sh', 'kselftest.h', 'kselftest_harness.h'].map((f) => join(ks, f)),
+        trees: [...targets.map((t) => join(ks, t)), join(ks, 'kselftest'), join(srcDir, 'tools', 'include'), headers],
+      },
+      outputs: [join(kselftestDir, 'run_kselftest.sh'), join(kselftestDir, 'kselftest-list.txt')],
+    });
+  }
+  return { steps, modulesDir, kselftestDir };
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/**
+ * Stamps of the guest files' steps (guest-files.ts): a key over the step's command line,
+ * the content of each listed file, and the path, size and modification time of each file
+ * under an input tree and of each module (as make judges a target by its prerequisites'
+ * times). Listed files are hashed, not stat'ed: kbuild rewrites modules.builtin.modinfo
+ * at every link of vmlinux, with the same content unless a built-in module changed. The stamp is removed before a step runs and written only after it
+ * succeeded, so an interrupted or failed run never leaves a stamp that skips the redo.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe } from '../exec/runner.js';
+import type { PrepareStep, StampInputs } from './guest-files.js';
+
+function statLine(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${path} ${s.size} ${s.mtimeMs}`;
+  } catch {
+    return `${path} missing`;
+  }
+}
+
+function contentLine(path: string): string {
+  try {
+    return `${path} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+  } catch {
+    return `${path} missing`;
+  }
+}
+
+function walk(dir: string, out: string[]): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    out.push(`${dir} missing`);
+    return;
+  }
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else out.push(statLine(p));
+  }
+}
+
+/** Module objects named by modules.order: lines of .ko (6.1) or .o (6.2 on, the .ko beside it). */
+export function listedModules(order: string, base: string): string[] {
+  return order
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => join(base, l.replace(/\.o$/, '.ko')));
+}
+
+export function inputsKey(spec: PrepareStep['spec'], inputs: StampInputs): string {
+  const lines = [describe(spec), ...inputs.files.map(contentLine)];
+  for (const t of inputs.trees) walk(t, lines);
+  if (inputs.moduleList && existsSync(inputs.moduleList.file)) {
+    lines.push(...listedModules(readFileSync(inputs.moduleList.file, 'utf8'), inputs.moduleList.base).map(statLine));
+  }
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/** The key when the step's stamp holds it and its outputs exist; null when it must run. */
+export function upToDate(step: PrepareStep): string | null {
+  if (!step.outputs.every((o) => existsSync(o))) return null;
+  let stamped: string | undefined;
+  try {
+    stamped = (JSON.parse(readFileSync(step.stamp, 'utf8')) as { key?: string }).key;
+  } catch {
+    return null;
+  }
+  const key = inputsKey(step.spec, step.inputs);
+  return stamped === key ? key : null;
+}
+
+export function clearStamp(step: PrepareStep): void {
+  rmSync(step.stamp, { force: true });
+}
+
+/** After a successful run: the key of the inputs as they are now (make may have written some). */
+export function writeStamp(step: PrepareStep): void {
+  mkdirSync(dirname(step.stamp), { recursive: true });
+  writeFileSync(step.stamp, `${JSON.stringify({ step: step.name, command: describe(step.spec), key: inputsKey(step.spec, step.inputs), at: new Date().toISOString() }, null, 2)}\n`);
+}
