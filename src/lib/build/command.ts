@@ -11,8 +11,8 @@ import { withLock } from '../lock/locks.js';
 import { describeCcache } from './ccache.js';
 import { renderProgress, type ProgressSnapshot } from './compile-progress.js';
 import { buildLocks, resolveBuild, type BuildContext, type BuildRequest } from './context.js';
-import { planDelta, runDelta, type DeltaReport } from './delta.js';
-import { planEachCommit, runEachCommit, type EachCommitReport } from './each-commit.js';
+import type { DeltaReport } from './delta.js';
+import type { EachCommitReport } from './each-commit.js';
 import { runStamp } from './layout.js';
 import { planBuild, renderBuildPlan } from './plan.js';
 import { renderBuild, renderDelta, renderEachCommit } from './render.js';
@@ -32,8 +32,8 @@ const TITLES: Record<BuildMode, string> = { build: 'Building', 'each-commit': 'B
 /** The commands --dry-run prints, and runs nothing. */
 export async function dryRunBuild(paths: StatePaths, ctx: BuildContext, mode: BuildMode): Promise<BuildDryRun> {
   let commands: string[];
-  if (mode === 'each-commit') commands = (await planEachCommit(paths, ctx)).commands;
-  else if (mode === 'warnings-delta') commands = (await planDelta(paths, ctx)).commands;
+  if (mode === 'each-commit') commands = (await (await import('./each-commit.js')).planEachCommit(paths, ctx)).commands;
+  else if (mode === 'warnings-delta') commands = (await (await import('./delta.js')).planDelta(paths, ctx)).commands;
   else commands = [renderBuildPlan(planBuild(ctx.spec, runStamp()))];
   return { dryRun: true, mode, commands, buildDir: ctx.spec.buildDir, srcDir: ctx.spec.srcDir, targets: ctx.spec.targets };
 }
@@ -57,8 +57,9 @@ export async function executeBuild(runner: Runner, paths: StatePaths, request: B
         step = s;
         t.output = s;
       };
-      if (mode === 'each-commit') result = await runEachCommit(runner, paths, ctx, toolchain, { onStep, onProgress });
-      else if (mode === 'warnings-delta') result = await runDelta(runner, paths, ctx, toolchain, { onStep, onProgress });
+      // git (simple-git) is loaded only by the modes that walk commits: a plain build starts without it
+      if (mode === 'each-commit') result = await (await import('./each-commit.js')).runEachCommit(runner, paths, ctx, toolchain, { onStep, onProgress });
+      else if (mode === 'warnings-delta') result = await (await import('./delta.js')).runDelta(runner, paths, ctx, toolchain, { onStep, onProgress });
       else {
         const w = ctx.workspace;
         const step0 = { spec: ctx.spec, toolchain, commit: w?.head ?? null, baseCommit: w?.baseCommit ?? null, series: w?.series ?? null, onProgress };

@@ -5,7 +5,7 @@
  * what reproduces it. Other listeners (--verbose) keep getting every line.
  */
 import { describe, type CommandSpec, type RunResult, type Runner } from '../exec/runner.js';
-import { setGitHistorySink } from '../git/git.js';
+import { setGitHistorySink } from '../git/history-sink.js';
 
 export interface Recording {
   runner: Runner;

@@ -8,7 +8,7 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import { EXIT, EXIT_CODE_HELP, InterruptedError, KseriesError, toKseriesError } from '../errors.js';
 import { ExecaRunner, type Runner } from '../exec/runner.js';
 import { commandLine } from '../exec/shell-quote.js';
-import { setGitHistorySink } from '../git/git.js';
+import { setGitHistorySink } from '../git/history-sink.js';
 import { configureLocks } from '../lock/locks.js';
 import { statePaths, type StatePaths } from '../paths.js';
 import { installInterruptHandler, interruptSignal, runCleanups } from './interrupt.js';

@@ -4,7 +4,7 @@
  * and --json is off. In CI (no terminal) the tasks run silently and the command's
  * report says what happened.
  */
-import { Listr, ProcessOutput, type ListrTask } from 'listr2';
+import type { ListrTask } from 'listr2';
 
 export interface ProgressOptions {
   quiet: boolean;
@@ -18,6 +18,8 @@ export function progressEnabled(json: boolean): boolean {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function runTasks<Ctx = any>(tasks: ListrTask<Ctx>[], opts: ProgressOptions, ctx?: Ctx): Promise<Ctx> {
+  // loaded here, not at start-up: every command pays for its imports before its first step
+  const { Listr, ProcessOutput } = await import('listr2');
   const processOutput = new ProcessOutput(process.stderr, process.stderr);
   const options = {
     concurrent: opts.concurrent ?? false,

@@ -3,6 +3,7 @@
  * The one door to git: the only module that imports simple-git. Every git operation
  * kseries performs goes through a Git value bound to one repository or worktree.
  */
+import { gitHistorySink } from './history-sink.js';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { infraError, InterruptedError } from '../errors.js';
 import { interruptSignal } from '../cli/interrupt.js';
@@ -29,13 +30,7 @@ export const KSERIES_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'kseries@localhost',
 };
 
-let historySink: ((line: string) => void) | undefined;
-/** The base command registers a sink so git commands land in the reproducible command log too. Returns the previous sink. */
-export function setGitHistorySink(fn: ((line: string) => void) | undefined): ((line: string) => void) | undefined {
-  const previous = historySink;
-  historySink = fn;
-  return previous;
-}
+export { setGitHistorySink } from './history-sink.js';
 
 export class Git {
   constructor(readonly dir: string) {}
@@ -79,7 +74,7 @@ export class Git {
     let captured: GitResult | undefined;
     const g = this.client(opts, (r) => (captured = r), args);
     const line = commandLine('git', ['-C', this.dir, ...args]);
-    historySink?.(line);
+    gitHistorySink()?.(line);
     try {
       const out = await g.raw(args);
       return captured ?? { exitCode: 0, stdout: out, stderr: '', command: line };
