@@ -19,6 +19,7 @@ import { isStaticElf } from '../elf.js';
 import { initramfsRoot, type StatePaths } from '../paths.js';
 import { renderCpioList, type CpioEntry } from './cpio-list.js';
 import { fileSha256, listTree } from './host-files.js';
+import { HostMemo, statKey } from './host-memo.js';
 import { initScript } from './init-script.js';
 import { initramfsPlan, type InitramfsInputs, type PlanEntry } from './initramfs-plan.js';
 import { sharedLibraries } from './ldd.js';
@@ -53,11 +54,13 @@ function findBusybox(explicit?: string): string {
   );
 }
 
-export async function resolveInitramfsInputs(runner: Runner, s: InitramfsSources): Promise<InitramfsInputs> {
+export async function resolveInitramfsInputs(runner: Runner, s: InitramfsSources, memo = new HostMemo(null)): Promise<InitramfsInputs> {
   const busybox = findBusybox(s.busybox);
-  const r = await runner.run({ cmd: busybox, args: ['--list-full'] });
-  if (r.exitCode !== 0) throw infraError(`${busybox} --list-full failed (exit ${r.exitCode})`);
-  const applets = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const applets = await memo.remember(`applets:${busybox}`, statKey(busybox), async () => {
+    const r = await runner.run({ cmd: busybox, args: ['--list-full'] });
+    if (r.exitCode !== 0) throw infraError(`${busybox} --list-full failed (exit ${r.exitCode})`);
+    return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  });
   const binaries = GUEST_BINARIES.map((b) => {
     const src = findInPath(b.name);
     if (!src) throw infraError(`${b.name} not found in PATH: the guest needs it`, 'Run `kseries doctor --fix`.');
@@ -66,7 +69,7 @@ export async function resolveInitramfsInputs(runner: Runner, s: InitramfsSources
   const kselftests = s.kselftestDir ? listTree(s.kselftestDir) : null;
   // selftest programs built on the host are dynamic: their libraries come along too
   const dynamicTests = (kselftests ?? []).filter((f) => f.link === undefined && f.mode & 0o111 && isStaticElf(f.src) === false).map((f) => f.src);
-  const libraries = await sharedLibraries(runner, [...binaries.map((b) => b.src), ...dynamicTests]);
+  const libraries = await sharedLibraries(runner, [...binaries.map((b) => b.src), ...dynamicTests], memo);
   let modules: InitramfsInputs['modules'] = null;
   if (s.modulesDir) {
     if (!existsSync(join(s.modulesDir, 'modules.builtin'))) {
@@ -115,8 +118,8 @@ export interface BuiltInitramfs {
 
 export const initramfsDir = (paths: StatePaths, hash: string) => join(initramfsRoot(paths), hash.slice(0, 20));
 
-export async function buildInitramfs(runner: Runner, paths: StatePaths, plan: readonly PlanEntry[], genInitCpio: string): Promise<BuiltInitramfs> {
-  const hash = planHash(plan);
+export async function buildInitramfs(runner: Runner, paths: StatePaths, plan: readonly PlanEntry[], genInitCpio: string, contentHash: (src: string) => string = fileSha256): Promise<BuiltInitramfs> {
+  const hash = planHash(plan, contentHash);
   const dir = initramfsDir(paths, hash);
   const image = join(dir, 'initramfs.cpio.gz');
   if (existsSync(image)) return { path: image, hash, cached: true, dir, entries: plan.length };
@@ -165,6 +168,10 @@ export async function findGenInitCpio(runner: Runner, paths: StatePaths, buildDi
 
 /** Resolve, plan, build (or hit the cache). */
 export async function prepareInitramfs(runner: Runner, paths: StatePaths, sources: InitramfsSources, genInitCpio: string): Promise<BuiltInitramfs> {
-  const inputs = await resolveInitramfsInputs(runner, sources);
-  return buildInitramfs(runner, paths, initramfsPlan(inputs), genInitCpio);
+  const memo = new HostMemo(join(initramfsRoot(paths), 'host-memo.json'));
+  const inputs = await resolveInitramfsInputs(runner, sources, memo);
+  const hashOf = (src: string) => memo.rememberSync(`sha256:${src}`, statKey(src), () => fileSha256(src));
+  const built = await buildInitramfs(runner, paths, initramfsPlan(inputs), genInitCpio, hashOf);
+  memo.save();
+  return built;
 }

@@ -5,6 +5,7 @@
  */
 import { infraError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
+import { HostMemo, statKey } from './host-memo.js';
 
 export interface LddLibrary {
   /** The soname ("libc.so.6"), or the loader's path. */
@@ -41,20 +42,34 @@ export function parseLdd(output: string): LddLibrary[] {
   return libs;
 }
 
-/** Runs ldd on each binary; returns the union of their libraries (stable order, no duplicates). */
-export async function sharedLibraries(runner: Runner, binaries: readonly string[]): Promise<LddLibrary[]> {
+async function ldd(runner: Runner, bin: string): Promise<LddLibrary[]> {
+  const r = await runner.run({ cmd: 'ldd', args: [bin] });
+  if (r.exitCode !== 0) {
+    if (/not a dynamic executable/.test(r.stdout + r.stderr)) return [];
+    throw infraError(`ldd ${bin} failed (exit ${r.exitCode}): ${r.stderr.trim()}`, 'Install the package that provides it (`kseries doctor`).');
+  }
+  try {
+    return parseLdd(r.stdout);
+  } catch (e) {
+    throw infraError(`${bin}: ${(e as Error).message}`, 'Reinstall the package that provides it (`kseries doctor --fix`).');
+  }
+}
+
+/**
+ * Runs ldd on each binary (remembered by MEMO while the binary, the loader's cache and the
+ * libraries found are unchanged); returns the union of their libraries (stable order, no duplicates).
+ */
+export async function sharedLibraries(runner: Runner, binaries: readonly string[], memo = new HostMemo(null)): Promise<LddLibrary[]> {
   const seen = new Map<string, LddLibrary>();
+  const cache = statKey('/etc/ld.so.cache');
   for (const bin of binaries) {
-    const r = await runner.run({ cmd: 'ldd', args: [bin] });
-    if (r.exitCode !== 0) {
-      if (/not a dynamic executable/.test(r.stdout + r.stderr)) continue;
-      throw infraError(`ldd ${bin} failed (exit ${r.exitCode}): ${r.stderr.trim()}`, 'Install the package that provides it (`kseries doctor`).');
-    }
-    let libs: LddLibrary[];
-    try {
-      libs = parseLdd(r.stdout);
-    } catch (e) {
-      throw infraError(`${bin}: ${(e as Error).message}`, 'Reinstall the package that provides it (`kseries doctor --fix`).');
+    const name = `ldd:${bin}`;
+    const key = `${statKey(bin)} ${cache}`;
+    let libs = await memo.remember(name, key, () => ldd(runner, bin));
+    // a library moved or removed since: ask the loader again
+    if (libs.some((l) => statKey(l.path) === 'missing')) {
+      libs = await ldd(runner, bin);
+      memo.set(name, key, libs);
     }
     for (const l of libs) if (!seen.has(l.path)) seen.set(l.path, l);
   }
