@@ -4,6 +4,7 @@
  * --warnings-delta under the tree's shared lock and the build directory's lock, with
  * listr2 progress, and the report rendered; or, for --dry-run, the commands only.
  */
+import { join } from 'node:path';
 import type { Runner } from '../exec/runner.js';
 import type { StatePaths } from '../paths.js';
 import { note, runTasks } from '../cli/progress.js';
@@ -18,6 +19,7 @@ import { planBuild, renderBuildPlan } from './plan.js';
 import { renderBuild, renderDelta, renderEachCommit } from './render.js';
 import { buildStep, type BuildReport } from './step.js';
 import { probeToolchain } from './toolchain.js';
+import { HostMemo } from '../host-memo.js';
 
 export type BuildMode = 'build' | 'each-commit' | 'warnings-delta';
 export type BuildDryRun = { dryRun: true; mode: BuildMode; commands: string[]; buildDir: string; srcDir: string; targets: string[] };
@@ -43,7 +45,7 @@ export async function executeBuild(runner: Runner, paths: StatePaths, request: B
   let ctx = first;
   const what = `${ctx.tree.name} for ${ctx.spec.arch.name}`;
   // --version of each tool runs beside make: only metadata.json waits for it (missing tools were caught from PATH)
-  const toolchain = probeToolchain(runner, ctx.spec, what);
+  const toolchain = probeToolchain(runner, ctx.spec, what, new HostMemo(join(paths.cache, 'toolchain-memo.json')));
   toolchain.catch(() => undefined);
   if (mode === 'build') note(quiet, `source ${ctx.spec.srcDir}\nO=${ctx.spec.buildDir}\n${describeCcache(ctx.ccache)}\n$ ${planBuild(ctx.spec, runStamp()).commandLine}`);
   let result!: BuildReport | DeltaReport | EachCommitReport;

@@ -6,6 +6,7 @@
  */
 import { findInPath } from '../doctor/doctor.js';
 import { infraError, KseriesError } from '../errors.js';
+import { HostMemo, statKey } from '../host-memo.js';
 import type { Runner } from '../exec/runner.js';
 import { LLVM_PACKAGES, type ArchInfo } from './arches.js';
 import { compilerOf } from './plan.js';
@@ -46,20 +47,28 @@ export function missingToolError(missing: Array<{ cmd: string; package: string }
   );
 }
 
-/** Runs `TOOL --version` for each tool and keeps the first line. */
-export async function probeToolchain(runner: Runner, spec: Parameters<typeof requiredTools>[0], what: string): Promise<Toolchain> {
+async function versionLine(runner: Runner, t: { cmd: string; package: string }, what: string): Promise<string> {
+  try {
+    const r = await runner.run({ cmd: t.cmd, args: ['--version'], env: { LC_ALL: 'C' } });
+    const first = `${r.stdout}\n${r.stderr}`.split('\n').find((l) => l.trim())?.trim() ?? '';
+    if (r.exitCode !== 0 && !first) throw missingToolError([t], what);
+    return first;
+  } catch (e) {
+    if (e instanceof KseriesError && e.kind === 'infra' && /command not found|could not be started/.test(e.message)) throw missingToolError([t], what);
+    throw e;
+  }
+}
+
+/**
+ * The first line of `TOOL --version` for each tool: remembered by MEMO while the binary found
+ * in PATH is the same file (size, time, inode), so a rebuild spawns no probe beside make.
+ */
+export async function probeToolchain(runner: Runner, spec: Parameters<typeof requiredTools>[0], what: string, memo = new HostMemo(null)): Promise<Toolchain> {
   const out: Toolchain = { make: '', cc: '', ld: '', ccache: null };
   for (const t of requiredTools(spec)) {
-    let first = '';
-    try {
-      const r = await runner.run({ cmd: t.cmd, args: ['--version'], env: { LC_ALL: 'C' } });
-      first = `${r.stdout}\n${r.stderr}`.split('\n').find((l) => l.trim())?.trim() ?? '';
-      if (r.exitCode !== 0 && !first) throw missingToolError([t], what);
-    } catch (e) {
-      if (e instanceof KseriesError && e.kind === 'infra' && /command not found|could not be started/.test(e.message)) throw missingToolError([t], what);
-      throw e;
-    }
-    out[t.role] = first;
+    const path = findInPath(t.cmd);
+    out[t.role] = path ? await memo.remember(`version:${path}`, statKey(path), () => versionLine(runner, t, what)) : await versionLine(runner, t, what);
   }
+  memo.save();
   return out;
 }

@@ -19,7 +19,7 @@ import { isStaticElf } from '../elf.js';
 import { initramfsRoot, type StatePaths } from '../paths.js';
 import { renderCpioList, type CpioEntry } from './cpio-list.js';
 import { fileSha256, listTree } from './host-files.js';
-import { HostMemo, statKey } from './host-memo.js';
+import { HostMemo, statKey } from '../host-memo.js';
 import { initScript } from './init-script.js';
 import { initramfsPlan, type InitramfsInputs, type PlanEntry } from './initramfs-plan.js';
 import { sharedLibraries } from './ldd.js';

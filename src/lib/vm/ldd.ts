@@ -5,7 +5,7 @@
  */
 import { infraError } from '../errors.js';
 import type { Runner } from '../exec/runner.js';
-import { HostMemo, statKey } from './host-memo.js';
+import { HostMemo, statKey } from '../host-memo.js';
 
 export interface LddLibrary {
   /** The soname ("libc.so.6"), or the loader's path. */

@@ -251,6 +251,25 @@ describe('kseries build (fixture tree)', () => {
     for (const c of calls) expect(c).toMatch(new RegExp(`^CCACHE_DIR=${env.paths.cache}/ccache CCACHE_BASEDIR=${env.root} gcc `));
     expect(json(readFileSync(join(buildDir, 'metadata.json'), 'utf8')).toolchain.ccache).toBe('ccache version 4.8.2 (test double)');
   });
+
+  it('the toolchain\'s --version lines are asked once per binary: a rebuild spawns no probe, a changed binary is asked again', () => {
+    setup();
+    const { PATH } = ccacheDouble();
+    const probes = (stderr: string) => stderr.split('\n').filter((l) => /^\+ LC_ALL=C \S+ --version$/.test(l)).map((l) => l.replace('LC_ALL=C ', '')).sort();
+    const first = runCli(['build', '--tree', 'k', '-j2', '--ccache', '--verbose', '--json'], { env: { PATH } });
+    expect(first.code, first.stderr).toBe(0);
+    expect(probes(first.stderr)).toEqual(['+ ccache --version', '+ gcc --version', '+ ld --version', '+ make --version']);
+    const again = runCli(['build', '--tree', 'k', '-j2', '--ccache', '--verbose', '--json'], { env: { PATH } });
+    expect(again.code, again.stderr).toBe(0);
+    expect(probes(again.stderr)).toEqual([]);
+    expect(json(readFileSync(join(buildDir, 'metadata.json'), 'utf8')).toolchain).toMatchObject({ ccache: 'ccache version 4.8.2 (test double)', cc: expect.stringMatching(/^gcc/) });
+    // ccache upgraded: a new binary at the same path
+    const bin = join(env.root, 'fake-bin', 'ccache');
+    writeFileSync(bin, readFileSync(bin, 'utf8').replace('4.8.2', '4.9.1'), { mode: 0o755 });
+    const upgraded = runCli(['build', '--tree', 'k', '-j2', '--ccache', '--verbose', '--json'], { env: { PATH } });
+    expect(probes(upgraded.stderr)).toEqual(['+ ccache --version']);
+    expect(json(readFileSync(join(buildDir, 'metadata.json'), 'utf8')).toolchain.ccache).toBe('ccache version 4.9.1 (test double)');
+  });
 });
 
 describe('kseries build --each-commit / --warnings-delta (fixture series)', () => {

@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HostMemo, statKey } from '../../../src/lib/vm/host-memo.js';
-import { sharedLibraries } from '../../../src/lib/vm/ldd.js';
-import { FakeRunner } from '../../helpers/fake-runner.js';
+import { HostMemo, statKey } from '../../src/lib/host-memo.js';
+import { sharedLibraries } from '../../src/lib/vm/ldd.js';
+import { FakeRunner } from '../helpers/fake-runner.js';
 
 describe('host memo (busybox applets, ldd, sha256 across runs)', () => {
   let dir: string;
