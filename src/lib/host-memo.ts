@@ -2,7 +2,7 @@
 /**
  * What kseries learns from the host on every run, remembered across runs in a JSON file of
  * the cache, each answer keyed by the size, modification time and inode of the file it was
- * read from (as ccache's direct mode trusts a header's stat): an upgraded package changes
+ * read from (size, times, inode: as ccache's direct mode trusts a header's stat): an upgraded package changes
  * the key and is read again. The initramfs remembers busybox's applets, each binary's
  * libraries (ldd) and each file's sha256 (without them a short scenario spent 0.4 s before
  * its VM started); a build remembers each tool's --version (spawned beside make otherwise).
@@ -13,11 +13,11 @@ import { writeFileAtomic } from './atomic-write.js';
 
 const VERSION = 1;
 
-/** size:mtime:inode of PATH (links followed), or "missing". */
+/** size:mtime:ctime:inode of PATH (links followed), or "missing"; ctime moves even under `cp -p` or `touch -r`. */
 export function statKey(path: string): string {
   try {
     const st = statSync(path);
-    return `${st.size}:${st.mtimeMs}:${st.ino}`;
+    return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
   } catch {
     return 'missing';
   }

@@ -42,7 +42,7 @@ describe('host memo (busybox applets, ldd, sha256 across runs)', () => {
     expect(statKey(join(dir, 'none'))).toBe('missing');
   });
 
-  it('ldd runs once per binary while the binary is unchanged; a library gone since makes it run again', async () => {
+  it('ldd runs once per binary while the binary and its libraries are unchanged; a library upgraded or gone since makes it run again', async () => {
     const bin = join(dir, 'tool');
     const lib = join(dir, 'libfoo.so.1');
     writeFileSync(bin, 'elf');
@@ -55,6 +55,13 @@ describe('host memo (busybox applets, ldd, sha256 across runs)', () => {
     memo.save();
     // a later run: no ldd (the strict fake runner fails on any command not expected)
     expect(await sharedLibraries(new FakeRunner(), [bin], new HostMemo(file))).toEqual([{ name: 'libfoo.so.1', path: lib }]);
+    // upgraded in place (same path, new content): asked again
+    writeFileSync(lib, 'so, version 2');
+    const upgraded = new FakeRunner().expect('ldd', () => ({ stdout: out }));
+    const memo2 = new HostMemo(file);
+    expect(await sharedLibraries(upgraded, [bin], memo2)).toEqual([{ name: 'libfoo.so.1', path: lib }]);
+    upgraded.verify();
+    memo2.save();
     rmSync(lib);
     const again = new FakeRunner().expect('ldd', () => ({ stdout: '\tlinux-vdso.so.1 (0x00007ffd)\n' }));
     const later = new HostMemo(file);

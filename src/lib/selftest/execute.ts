@@ -35,7 +35,7 @@ import type { TestSuite } from '../report/model.js';
 import { JUNIT_FILE, toPipelineResults, toTestReport, type RunInfo } from './report.js';
 import type { BootResult, ScenarioResult, SelftestResults } from './results.js';
 import { describeSlowdown } from './slowdown.js';
-import { clearStamp, upToDate, writeStamp } from './stamp.js';
+import { clearStamp, inputsKey, upToDate, writeStamp } from './stamp.js';
 
 export interface ExecuteOptions {
   runner: Runner;
@@ -67,12 +67,14 @@ async function prepare(runner: Runner, plan: SelftestPlan, say: (msg: string) =>
     }
     say(`${step.name}: ${step.spec.args[step.spec.args.length - 1]}`);
     clearStamp(step);
+    const key = inputsKey(step.spec, step.inputs);
+    for (const d of step.fresh) rmSync(d, { recursive: true, force: true });
     const r = await runner.run({ ...step.spec, logFile: log });
     if (r.exitCode !== 0) {
       const tail = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-5).join('\n  ') : '';
       throw infraError(`${step.spec.cmd} ${step.spec.args.filter((a) => !a.startsWith('-')).slice(-1)[0]} failed (exit ${r.exitCode}):\n  ${tail}`, `See ${log}.`);
     }
-    writeStamp(step);
+    if (!writeStamp(step, key)) appendFileSync(log, `${step.name}: its inputs changed while it ran: no stamp, the next run makes it again\n`);
   }
 }
 

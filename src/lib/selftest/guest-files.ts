@@ -24,6 +24,14 @@ export interface StampInputs {
   trees: string[];
   /** modules.order: each line names a module (.ko, or .o since 6.2) relative to BASE. */
   moduleList?: { file: string; base: string };
+  /**
+   * Source-tree files the kselftests of DIRS reach by name (`#include <mm/gup_test.h>` with
+   * -I $(top_srcdir), `$(top_srcdir)/mm/gup_test.h` in LOCAL_HDRS, `../x86/check_cc.sh`),
+   * found in their sources and Makefiles when the key is taken; TOP is the source tree.
+   */
+  referencedFrom?: { dirs: string[]; top: string };
+  /** Host programs whose binary (size, time, inode) is part of the key: the compiler. */
+  hostTools?: string[];
 }
 
 export interface PrepareStep {
@@ -34,6 +42,13 @@ export interface PrepareStep {
   inputs: StampInputs;
   /** Files that must exist for the stamp to count (a `make clean` or a hand may remove them). */
   outputs: string[];
+  /**
+   * Removed before the step runs: lib.mk's rules depend on the .c files only (not on the
+   * uapi headers, CFLAGS or the compiler) and its install is an rsync without --delete, so
+   * a kselftest build whose inputs changed starts from empty directories, as it did when
+   * every run had a fresh O=.
+   */
+  fresh: string[];
 }
 
 export interface GuestFiles {
@@ -42,7 +57,8 @@ export interface GuestFiles {
   kselftestDir: string | null;
 }
 
-const targetsName = (targets: readonly string[]) => [...targets].sort().join('+').replace(/\//g, '_');
+/** As given: the order is the guest's run order, so "vm,dax" and "dax,vm" are two sets. */
+const targetsName = (targets: readonly string[]) => targets.join('+').replace(/\//g, '_');
 
 export function planGuestFiles(srcDir: string, buildDir: string, kernelRelease: string | null, targets: readonly string[]): GuestFiles {
   const root = join(buildDir, GUEST_DIR);
@@ -58,11 +74,13 @@ export function planGuestFiles(srcDir: string, buildDir: string, kernelRelease: 
       stamp: stamp('modules'),
       inputs: {
         // not System.map: depmod -F only checks symbols against it, and every link of vmlinux rewrites it
-        files: ['modules.builtin', 'modules.builtin.modinfo', 'modules.order', 'include/config/kernel.release'].map((f) => join(buildDir, f)),
+        // auto.conf: modules_install compresses and signs as the .config says, without changing a .ko
+        files: ['modules.builtin', 'modules.builtin.modinfo', 'modules.builtin.ranges', 'modules.order', 'include/config/kernel.release', 'include/config/auto.conf'].map((f) => join(buildDir, f)),
         trees: [],
         moduleList: { file: join(buildDir, 'modules.order'), base: buildDir },
       },
       outputs: [join(modulesDir, 'modules.builtin'), join(modulesDir, 'modules.dep')],
+      fresh: [],
     });
   }
   let kselftestDir: string | null = null;
@@ -73,23 +91,33 @@ export function planGuestFiles(srcDir: string, buildDir: string, kernelRelease: 
       spec: headersSpec(srcDir, buildDir),
       stamp: stamp('headers'),
       inputs: {
-        files: [join(srcDir, 'Makefile'), join(buildDir, '.config'), join(srcDir, 'scripts', 'headers_install.sh')],
-        trees: [join(srcDir, 'include', 'uapi'), join(srcDir, 'arch', 'x86', 'include', 'uapi'), join(buildDir, 'include', 'generated', 'uapi'), join(buildDir, 'arch', 'x86', 'include', 'generated', 'uapi')],
+        files: [join(srcDir, 'Makefile'), join(buildDir, '.config'), ...['headers_install.sh', 'unifdef.c', 'Makefile.headersinst'].map((f) => join(srcDir, 'scripts', f))],
+        // the syscall tables: archheaders generates the uapi unistd headers from them
+        trees: [
+          join(srcDir, 'include', 'uapi'), join(srcDir, 'arch', 'x86', 'include', 'uapi'), join(srcDir, 'arch', 'x86', 'entry', 'syscalls'),
+          join(buildDir, 'include', 'generated', 'uapi'), join(buildDir, 'arch', 'x86', 'include', 'generated', 'uapi'),
+        ],
       },
       outputs: [join(headers, 'linux', 'version.h')],
+      fresh: [],
     });
     const ks = join(srcDir, 'tools', 'testing', 'selftests');
     const name = `kselftest:${targetsName(targets)}`;
     kselftestDir = join(root, 'kselftest', targetsName(targets));
+    const objDir = join(root, 'kselftest', 'build');
     steps.push({
       name,
-      spec: kselftestInstallSpec(srcDir, buildDir, targets, join(root, 'kselftest', 'build'), kselftestDir),
+      spec: kselftestInstallSpec(srcDir, buildDir, targets, objDir, kselftestDir),
       stamp: stamp(name),
       inputs: {
-        files: ['Makefile', 'lib.mk', 'run_kselftest.sh', 'kselftest.h', 'kselftest_harness.h'].map((f) => join(ks, f)),
-        trees: [...targets.map((t) => join(ks, t)), join(ks, 'kselftest'), join(srcDir, 'tools', 'include'), headers],
+        files: [...['Makefile', 'lib.mk', 'run_kselftest.sh', 'kselftest.h', 'kselftest_harness.h'].map((f) => join(ks, f)), join(srcDir, 'scripts', 'subarch.include')],
+        // net/lib: 6.12 builds it for every target set (INSTALL_DEP_TARGETS)
+        trees: [...targets.map((t) => join(ks, t)), join(ks, 'kselftest'), join(ks, 'net', 'lib'), join(srcDir, 'tools', 'include'), headers],
+        referencedFrom: { dirs: targets.map((t) => join(ks, t)), top: srcDir },
+        hostTools: ['cc', 'gcc'],
       },
       outputs: [join(kselftestDir, 'run_kselftest.sh'), join(kselftestDir, 'kselftest-list.txt')],
+      fresh: [objDir, kselftestDir],
     });
   }
   return { steps, modulesDir, kselftestDir };

@@ -56,22 +56,24 @@ async function ldd(runner: Runner, bin: string): Promise<LddLibrary[]> {
 }
 
 /**
- * Runs ldd on each binary (remembered by MEMO while the binary, the loader's cache and the
- * libraries found are unchanged); returns the union of their libraries (stable order, no duplicates).
+ * Runs ldd on each binary; returns the union of their libraries (stable order, no
+ * duplicates). An answer is remembered by MEMO while the binary, the loader's cache,
+ * LD_LIBRARY_PATH and every library it named are the same files (size, times, inode).
  */
 export async function sharedLibraries(runner: Runner, binaries: readonly string[], memo = new HostMemo(null)): Promise<LddLibrary[]> {
   const seen = new Map<string, LddLibrary>();
-  const cache = statKey('/etc/ld.so.cache');
+  const loader = `${statKey('/etc/ld.so.cache')} ${process.env.LD_LIBRARY_PATH ?? ''}`;
+  const withKeys = async (bin: string) => (await ldd(runner, bin)).map((l) => ({ ...l, key: statKey(l.path) }));
   for (const bin of binaries) {
     const name = `ldd:${bin}`;
-    const key = `${statKey(bin)} ${cache}`;
-    let libs = await memo.remember(name, key, () => ldd(runner, bin));
-    // a library moved or removed since: ask the loader again
-    if (libs.some((l) => statKey(l.path) === 'missing')) {
-      libs = await ldd(runner, bin);
+    const key = `${statKey(bin)} ${loader}`;
+    let libs = await memo.remember(name, key, () => withKeys(bin));
+    // a library upgraded, moved or removed since: ask the loader again
+    if (libs.some((l) => statKey(l.path) !== l.key)) {
+      libs = await withKeys(bin);
       memo.set(name, key, libs);
     }
-    for (const l of libs) if (!seen.has(l.path)) seen.set(l.path, l);
+    for (const l of libs) if (!seen.has(l.path)) seen.set(l.path, { name: l.name, path: l.path });
   }
   return [...seen.values()];
 }

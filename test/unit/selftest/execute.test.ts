@@ -167,6 +167,52 @@ describe('executeSelftest', () => {
     expect(await run(boots(new FakeRunner().expect('make', install)))).toEqual(['modules: modules_install']);
   });
 
+  it('the kselftests: made from empty directories when their inputs changed (no stale binary or installed file survives); a source saved while make ran leaves no stamp', async () => {
+    const src = join(dir, 'src');
+    const ks = join(src, 'tools', 'testing', 'selftests');
+    mkdirSync(join(ks, 'dax'), { recursive: true });
+    writeFileSync(join(ks, 'dax', 'dax-pmd.c'), 'int main(void) { return 0; }\n');
+    const install = join(dir, 'build', 'kseries-guest', 'kselftest', 'dax');
+    const p = planSelftest({
+      tree: 't', srcDir: src, buildDir: join(dir, 'build'), kernel: join(dir, 'bzImage'),
+      scenarios: [{ scenario: parseScenario('pp', { boots: [{ script: 'a.sh' }] }, ['a.sh']), dir: join(dir, 'sc') }],
+      kselftestTargets: ['dax'], accel: 'tcg', timeoutSec: 10, resultsDir: join(dir, 'res'), imageDir: join(dir, 'vm'), bootTimeoutSec: 5, kernelRelease: null, slowdown: NO_SLOWDOWN,
+    });
+    const headers = (s: CommandSpec) => {
+      expect(s.args).toContain('headers');
+      mkdirSync(join(dir, 'build', 'usr', 'include', 'linux'), { recursive: true });
+      writeFileSync(join(dir, 'build', 'usr', 'include', 'linux', 'version.h'), '');
+      return {};
+    };
+    const kselftest = (during?: () => void) => (s: CommandSpec) => {
+      expect(s.args).toContain('FORCE_TARGETS=1');
+      // what an earlier run installed is gone before make runs
+      expect(existsSync(join(install, 'dax', 'old-test'))).toBe(false);
+      mkdirSync(join(install, 'dax'), { recursive: true });
+      for (const f of ['run_kselftest.sh', 'kselftest-list.txt']) writeFileSync(join(install, f), '');
+      writeFileSync(join(install, 'dax', 'dax-pmd'), '');
+      during?.();
+      return {};
+    };
+    const boot = (r: FakeRunner) => r.expect('qemu-system-x86_64', (s: CommandSpec) => {
+      writeFileSync(serialOf(s), guest('pp:boot1', 0));
+      return {};
+    });
+    const run = async (r: FakeRunner) => {
+      const said: string[] = [];
+      await executeSelftest(p, { ...opts(r), progress: (m: string) => said.push(m) });
+      r.verify();
+      return said.filter((m) => /^(headers|kselftest:dax):/.test(m));
+    };
+    // a save into the kselftest's sources while its make runs: the output may predate it, so no stamp
+    const saved = () => writeFileSync(join(ks, 'dax', 'dax-pmd.c'), 'int main(void) { return 1; }\n');
+    expect(await run(boot(new FakeRunner().expect('make', headers).expect('make', kselftest(saved))))).toEqual(['headers: headers', 'kselftest:dax: install']);
+    expect(readFileSync(join(dir, 'res', 'prepare.log'), 'utf8')).toContain('kselftest:dax: its inputs changed while it ran: no stamp, the next run makes it again');
+    writeFileSync(join(install, 'dax', 'old-test'), 'a test the sources no longer have');
+    expect(await run(boot(new FakeRunner().expect('make', kselftest())))).toEqual(['headers: up to date', 'kselftest:dax: install']);
+    expect(await run(boot(new FakeRunner()))).toEqual(['headers: up to date', 'kselftest:dax: up to date']);
+  });
+
   it('a missing kernel is an infrastructure error before anything runs', async () => {
     rmSync(join(dir, 'bzImage'));
     await expect(executeSelftest(plan(), opts(new FakeRunner()))).rejects.toMatchObject({ kind: 'infra', message: /no kernel at/ });

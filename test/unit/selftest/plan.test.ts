@@ -97,19 +97,23 @@ describe('planSelftest', () => {
     expect(c).toEqual([
       'make -C /src O=/build INSTALL_MOD_PATH=/build/kseries-guest/modules modules_install',
       'make -C /src O=/build headers',
-      "make -C /src/tools/testing/selftests -j2 O=/build/kseries-guest/kselftest/build 'KHDR_INCLUDES=-isystem /build/usr/include' 'TARGETS=vm memory-hotplug' INSTALL_PATH=/build/kseries-guest/kselftest/memory-hotplug+vm install",
+      "make -C /src/tools/testing/selftests -j2 O=/build/kseries-guest/kselftest/build 'KHDR_INCLUDES=-isystem /build/usr/include' 'TARGETS=vm memory-hotplug' FORCE_TARGETS=1 INSTALL_PATH=/build/kseries-guest/kselftest/vm+memory-hotplug install",
     ]);
     expect(p.prepare.map((s) => [s.name, s.stamp])).toEqual([
       ['modules', '/build/kseries-guest/stamps/modules.json'],
       ['headers', '/build/kseries-guest/stamps/headers.json'],
-      ['kselftest:memory-hotplug+vm', '/build/kseries-guest/stamps/kselftest_memory-hotplug+vm.json'],
+      ['kselftest:vm+memory-hotplug', '/build/kseries-guest/stamps/kselftest_vm+memory-hotplug.json'],
     ]);
     // what each step's output depends on: the build's module lists, the uapi headers, the kselftests' sources and the headers they compile against
     expect(p.prepare[0].inputs.moduleList).toEqual({ file: '/build/modules.order', base: '/build' });
     expect(p.prepare[1].inputs.trees).toContain('/src/include/uapi');
     expect(p.prepare[2].inputs.trees).toEqual(expect.arrayContaining(['/src/tools/testing/selftests/vm', '/src/tools/testing/selftests/memory-hotplug', '/build/usr/include']));
     expect(p.modulesDir).toBe('/build/kseries-guest/modules/lib/modules/6.1.192');
-    expect(p.kselftestDir).toBe('/build/kseries-guest/kselftest/memory-hotplug+vm');
+    expect(p.kselftestDir).toBe('/build/kseries-guest/kselftest/vm+memory-hotplug');
+    // the kselftests start from empty directories whenever their inputs changed (lib.mk's rules know only the .c files)
+    expect(p.prepare[2].fresh).toEqual(['/build/kseries-guest/kselftest/build', '/build/kseries-guest/kselftest/vm+memory-hotplug']);
+    expect(p.prepare[2].inputs.referencedFrom).toEqual({ dirs: ['/src/tools/testing/selftests/vm', '/src/tools/testing/selftests/memory-hotplug'], top: '/src' });
+    expect(p.prepare[0].fresh).toEqual([]);
     expect(renderPlan(p)).toContain('# prepare (each only when its inputs changed since its last run on this build directory)');
   });
 

@@ -65,7 +65,7 @@ describe('kseries selftest (CLI)', () => {
       `make -C ${src} O=${build} INSTALL_MOD_PATH=${build}/kseries-guest/modules modules_install`,
       // the kselftests compile against the tree's uapi headers, installed in the build dir
       `make -C ${src} O=${build} headers`,
-      `make -C ${src}/tools/testing/selftests -j2 O=${build}/kseries-guest/kselftest/build 'KHDR_INCLUDES=-isystem ${build}/usr/include' TARGETS=dax INSTALL_PATH=${build}/kseries-guest/kselftest/dax install`,
+      `make -C ${src}/tools/testing/selftests -j2 O=${build}/kseries-guest/kselftest/build 'KHDR_INCLUDES=-isystem ${build}/usr/include' TARGETS=dax FORCE_TARGETS=1 INSTALL_PATH=${build}/kseries-guest/kselftest/dax install`,
     ]);
   });
 

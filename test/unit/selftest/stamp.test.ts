@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inputsKey, listedModules } from '../../../src/lib/selftest/stamp.js';
+import { inputsKey, listedModules, referencedFiles } from '../../../src/lib/selftest/stamp.js';
 
 describe('guest-file stamps', () => {
   let dir: string;
@@ -42,5 +42,25 @@ describe('guest-file stamps', () => {
     ['no modules', '', []],
   ])('modules.order, %s', (_what, order, want) => {
     expect(listedModules(order, '/b')).toEqual(want);
+  });
+
+  it('the source-tree files a kselftest names: includes resolved against the tree, $(top_srcdir)/ and ../ paths of its Makefile; not the system headers, not directories', () => {
+    const top = join(dir, 'linux');
+    const ks = join(top, 'tools', 'testing', 'selftests');
+    for (const f of ['mm/gup_test.h', 'lib/test_hmm_uapi.h', 'include/vdso/time64.h', 'tools/testing/selftests/x86/check_cc.sh', 'tools/testing/selftests/vm/vm_util.h']) {
+      mkdirSync(join(top, f, '..'), { recursive: true });
+      writeFileSync(join(top, f), '');
+    }
+    mkdirSync(join(top, 'tools', 'include'), { recursive: true });
+    writeFileSync(join(ks, 'vm', 'gup_test.c'), '#include <stdio.h>\n#include <linux/types.h>\n#include <mm/gup_test.h>\n# include "vm_util.h"\n#include <lib/test_hmm_uapi.h>\n');
+    writeFileSync(join(ks, 'vm', 'Makefile'), 'LOCAL_HDRS += $(top_srcdir)/mm/gup_test.h\nCFLAGS = -I $(top_srcdir)/tools/include -I $(top_srcdir)\nCAN_BUILD_I386 := $(shell ./../x86/check_cc.sh "$(CC)" ../x86/trivial_32bit_program.c -m32)\ninclude ../lib.mk\n');
+    writeFileSync(join(ks, 'vm', 'hmm-tests.c'), '#include <include/vdso/time64.h>\n');
+    expect(referencedFiles([join(ks, 'vm')], top)).toEqual([
+      join(top, 'include/vdso/time64.h'), join(top, 'lib/test_hmm_uapi.h'), join(top, 'mm/gup_test.h'), join(ks, 'x86', 'check_cc.sh'),
+    ].sort());
+    // and a change to one of them moves the key of the step
+    const k = inputsKey(spec, { files: [], trees: [], referencedFrom: { dirs: [join(ks, 'vm')], top } });
+    writeFileSync(join(top, 'mm/gup_test.h'), '#define GUP_FAST_BENCHMARK 1\n');
+    expect(inputsKey(spec, { files: [], trees: [], referencedFrom: { dirs: [join(ks, 'vm')], top } })).not.toBe(k);
   });
 });
