@@ -30,7 +30,6 @@ export const KSERIES_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'kseries@localhost',
 };
 
-export { setGitHistorySink } from './history-sink.js';
 
 export class Git {
   constructor(readonly dir: string) {}

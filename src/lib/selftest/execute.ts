@@ -60,14 +60,15 @@ const notRun = (b: PlannedBoot, reason: string): BootResult => ({
 async function prepare(runner: Runner, plan: SelftestPlan, say: (msg: string) => void): Promise<void> {
   const log = join(plan.resultsDir, 'prepare.log');
   for (const step of plan.prepare) {
-    if (upToDate(step)) {
+    // taken once, before the step: the stamp is written only if the inputs still have it after
+    const key = inputsKey(step.spec, step.inputs);
+    if (upToDate(step, key)) {
       appendFileSync(log, `${step.name}: up to date (${step.stamp}), not run: ${describe(step.spec)}\n`);
       say(`${step.name}: up to date`);
       continue;
     }
     say(`${step.name}: ${step.spec.args[step.spec.args.length - 1]}`);
     clearStamp(step);
-    const key = inputsKey(step.spec, step.inputs);
     for (const d of step.fresh) rmSync(d, { recursive: true, force: true });
     const r = await runner.run({ ...step.spec, logFile: log });
     if (r.exitCode !== 0) {

@@ -13,20 +13,14 @@ import { dirname, join, resolve } from 'node:path';
 import { findInPath } from '../doctor/doctor.js';
 import { describe } from '../exec/runner.js';
 import { statKey } from '../host-memo.js';
+import { fileSha256 } from '../vm/host-files.js';
 import type { PrepareStep, StampInputs } from './guest-files.js';
 
-function statLine(path: string): string {
-  try {
-    const s = statSync(path);
-    return `${path} ${s.size} ${s.mtimeMs}`;
-  } catch {
-    return `${path} missing`;
-  }
-}
+const statLine = (path: string) => `${path} ${statKey(path)}`;
 
 function contentLine(path: string): string {
   try {
-    return `${path} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+    return `${path} ${fileSha256(path)}`;
   } catch {
     return `${path} missing`;
   }
@@ -116,17 +110,14 @@ export function inputsKey(spec: PrepareStep['spec'], inputs: StampInputs): strin
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
-/** The key when the step's stamp holds it and its outputs exist; null when it must run. */
-export function upToDate(step: PrepareStep): string | null {
-  if (!step.outputs.every((o) => existsSync(o))) return null;
-  let stamped: string | undefined;
+/** Does the step's stamp hold KEY (its inputs' key now), with its outputs in place? */
+export function upToDate(step: PrepareStep, key: string): boolean {
+  if (!step.outputs.every((o) => existsSync(o))) return false;
   try {
-    stamped = (JSON.parse(readFileSync(step.stamp, 'utf8')) as { key?: string }).key;
+    return (JSON.parse(readFileSync(step.stamp, 'utf8')) as { key?: string }).key === key;
   } catch {
-    return null;
+    return false;
   }
-  const key = inputsKey(step.spec, step.inputs);
-  return stamped === key ? key : null;
 }
 
 export function clearStamp(step: PrepareStep): void {
