@@ -45,6 +45,7 @@ if (!existsSync(config)) {
 const dir = join(cacheRoot, 'build', o.tree, 'x86_64-ccache-bench');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
+copyFileSync(config, join(dir, '.config')); // build --dry-run wants a configured directory
 const env = { ...process.env, CCACHE_DIR: ccacheDir, KSERIES_NO_PROGRESS: '1' };
 const dry = JSON.parse(execFileSync(process.execPath, [cli, 'build', '--tree', o.tree, '--build-dir', dir, '--dry-run', '--json'], { encoding: 'utf8', env }));
 const srcDir = dry.result.srcDir;
