@@ -75,7 +75,6 @@ const sym = (...args) => execFileSync(join(srcDir, 'scripts', 'config'), ['--fil
 const olddefconfig = () => execFileSync('make', ['-s', '-C', srcDir, `O=${dir}`, 'olddefconfig'], { stdio: 'ignore' });
 const rows = [];
 try {
-  copyFileSync(config, join(dir, '.config'));
   olddefconfig();
   const had = (s) => new RegExp(`^CONFIG_${s}=y$`, 'm').test(readFileSync(join(dir, '.config'), 'utf8'));
   rows.push(step('base', null));

@@ -49,15 +49,15 @@ function* cmdFiles(dir) {
   }
 }
 
-// the files an object read, as paths inside the source tree (generated ones left out)
+// the files an object read (its source_ line and the indented lines of its deps_ list), as
+// paths inside the source tree; generated ones and $(wildcard include/config/...) left out
 function inputs(text) {
   const files = [];
   for (const line of text.split('\n')) {
-    const m = /^\s*(?:source_\S+ :=\s*)?(\S+?)\s*\\?$/.exec(line);
-    if (!m || m[1].startsWith('$(') || m[1].endsWith(':=') || m[1] === '\\') continue;
-    const abs = resolve(build, m[1]);
-    const rel = relative(oldSrc, abs);
-    if (!rel.startsWith('..') && (rel.endsWith('.h') || rel.endsWith('.c') || rel.endsWith('.S'))) files.push(rel);
+    const path = /^source_\S+ := (\S+)$/.exec(line)?.[1] ?? /^\s+(\S+)(?: \\)?$/.exec(line)?.[1];
+    if (!path) continue;
+    const rel = relative(oldSrc, resolve(build, path));
+    if (!rel.startsWith('..') && /\.[chS]$/.test(rel)) files.push(rel);
   }
   return files;
 }
