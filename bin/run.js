@@ -26,3 +26,11 @@ try {
 
 const { execute } = await import('@oclif/core');
 await execute({ dir: import.meta.url });
+// Exit here, not by an empty event loop: node's own teardown closes its signal handles first,
+// and a Ctrl-C in that window kills the process by the signal (the shell sees 130) although
+// the command finished (measured: 398 of 400 such signals). The handlers stay until
+// process.exit, which keeps the command's exit code; what is still queued for a pipe is
+// written first (process.exit alone cut a 3 MB stdout to 64 KB).
+const flushed = (s) => new Promise((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();

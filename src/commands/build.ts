@@ -22,7 +22,8 @@ export default class Build extends KseriesCommand {
       '--warnings-delta also builds the series\' base (a detached worktree, O= BUILD.base) under the same config and reports ' +
       'only the warnings the series introduced (matched by file, flag and message, not line); new ones in files the series ' +
       'touches exit 1. --each-commit builds the base and then every commit of the series in a dedicated worktree (O= ' +
-      'BUILD.commits) and reports per commit: built, failed (first error) or new warnings: the bisectability check. ' +
+      'BUILD.commits) and reports per commit: built, failed (first error) or new warnings: the bisectability check; ' +
+      'with --from N it starts at patch N, building the commit before it as the reference (after a change to patch N). ' +
       'The compilers run under ccache whenever it is installed (CCACHE_DIR, else <cache>/ccache); --no-ccache turns it ' +
       'off (switching either way recompiles everything once). Other architectures are ' +
       'cross-compiled (CROSS_COMPILE, or clang with --llvm).',
@@ -33,6 +34,7 @@ export default class Build extends KseriesCommand {
     '<%= config.bin %> build --tree k61 --targets drivers/dax/ --dry-run',
     '<%= config.bin %> build --tree k61 --warnings-delta --W1',
     '<%= config.bin %> build --tree k61 --each-commit --W1',
+    '<%= config.bin %> build --tree k61 --each-commit --from 4',
     '<%= config.bin %> build --tree k61 --arch arm64 --llvm --config arm64.config',
   ];
   static override flags = {
@@ -51,6 +53,7 @@ export default class Build extends KseriesCommand {
     config: Flags.string({ summary: 'Use this .config (copied into the build directory, then make olddefconfig).' }),
     'warnings-delta': Flags.boolean({ summary: 'Also build without the series and report only the warnings it introduced.', exclusive: ['each-commit'] }),
     'each-commit': Flags.boolean({ summary: 'Build every commit of the series in turn (bisectability).', exclusive: ['warnings-delta'] }),
+    from: Flags.integer({ min: 1, dependsOn: ['each-commit'], summary: 'With --each-commit: start at patch N; the commit before it is built as the reference.' }),
     timeout: Flags.integer({ default: 10800, min: 0, summary: 'Seconds one make may run before it is stopped (exit 3); 0: no limit.' }),
     nice: Flags.integer({ default: 0, min: 0, max: 19, summary: 'Run make under nice -n N (share the machine).' }),
     'dry-run': Flags.boolean({ summary: 'Print the commands that would run, and run nothing.' }),
@@ -73,12 +76,13 @@ export default class Build extends KseriesCommand {
       nice: flags.nice,
       timeoutSec: flags.timeout,
       dryRun: flags['dry-run'],
+      from: flags.from,
     };
     const ctx = resolveBuild(this.state, request);
     for (const w of ctx.warnings) this.warn2(w);
     const mode: BuildMode = flags['each-commit'] ? 'each-commit' : flags['warnings-delta'] ? 'warnings-delta' : 'build';
     if (flags['dry-run']) {
-      const dry = await dryRunBuild(this.state, ctx, mode);
+      const dry = await dryRunBuild(this.state, ctx, mode, flags.from);
       this.out(dry.commands.join('\n'));
       return dry;
     }

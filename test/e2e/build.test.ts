@@ -10,8 +10,10 @@
  *   - two runs at once: a second build and an apply with --no-wait exit 3 naming the build;
  *     Ctrl-C during make exits 130 and leaves no lock or process; bad input (a fragment line
  *     that is not an assignment under --strict: 1; --continue with nothing parked: 2) changes nothing;
- *   - --each-commit --W1 builds the base and every patch, without a new warning in the
- *     files the series touches (the bisectability check);
+ *   - --each-commit --from 4 --W1 builds patch 3 as the reference, then patches 4 and 5,
+ *     without a new warning in the files the series touches (the bisectability check,
+ *     one full W=1 build); the whole walk from the base only with KSERIES_E2E_EACH_COMMIT=full
+ *     (two full W=1 builds: the base, and patch 1, which changes memory_hotplug.h);
  *   - --warnings-delta --W1 (only with KSERIES_E2E_DELTA=1: two more full W=1 builds).
  *
  * The tree is the e2e fixture k61 (Debian 6.1 imported by kseries, test/helpers/e2e-fixture-store.ts),
@@ -41,6 +43,7 @@ const CACHE_DIR = join(ROOT, 'cache');
 const CLONE = join(ROOT, 'k61.git');
 const BUILD = join(CACHE_DIR, 'build', 'k61', 'x86_64-default');
 const BUILD_FLAGS = ['-j2', '--nice', '10', '--ccache'];
+const SERIES = readFileSync(new URL('../../patches/v6.1/series', import.meta.url), 'utf8').split('\n').filter((l) => /^\d{4}-.*\.patch$/.test(l.trim()));
 
 let env: IsolatedEnv;
 const kseries = (args: string[], timeoutMs = 3_600_000) =>
@@ -206,19 +209,33 @@ describe('kseries build on Debian 6.1 with the series (real tree)', () => {
     expect(json(again.stdout).result.status).toBe('ok');
   });
 
-  it('--each-commit --W1: the base and every patch of patches/v6.1 build, no new warning in the series\' files', async () => {
-    const r = await timed('each-commit W=1', () => kseries(['build', '--tree', 'k61', ...BUILD_FLAGS, '--each-commit', '--W1', '--json'], 7_200_000));
+  /** The --each-commit report: each step in the log, then the checks every walk must pass. */
+  const eachCommit = async (what: string, args: string[], steps: number) => {
+    const r = await timed(what, () => kseries(['build', '--tree', 'k61', ...BUILD_FLAGS, '--each-commit', ...args, '--W1', '--json'], 7_200_000));
     const res = json(r.stdout).result;
     for (const c of res.commits) {
-      log(`${c.role === 'base' ? 'base' : `${c.index}/${res.commits.length - 1}`} ${c.commit.slice(0, 12)} ${c.status} ${c.compiled} objects ${(c.durationMs / 1000).toFixed(0)} s ${c.subject}`);
+      log(`${c.role === 'patch' ? `${c.index}/${SERIES.length}` : c.role} ${c.commit.slice(0, 12)} ${c.status} ${c.compiled} objects ${(c.durationMs / 1000).toFixed(0)} s ${c.subject}`);
       for (const w of c.newWarnings) log(`    new: ${w.rel}:${w.line}:${w.column}: ${w.message} [${w.flag}]`);
       if (c.firstError) log(`    first error: ${c.firstError.rel}:${c.firstError.line}: ${c.firstError.message}`);
     }
-    const series = readFileSync(new URL('../../patches/v6.1/series', import.meta.url), 'utf8').split('\n').filter((l) => /^\d{4}-.*\.patch$/.test(l.trim()));
-    expect(res.commits).toHaveLength(series.length + 1);
-    expect(res.commits.map((c: { status: string }) => c.status)).toEqual(Array(series.length + 1).fill('built'));
+    expect(res.commits).toHaveLength(steps);
+    expect(res.commits.map((c: { status: string }) => c.status)).toEqual(Array(steps).fill('built'));
     expect(res.commits.flatMap((c: { newInSeriesFiles: unknown[] }) => c.newInSeriesFiles)).toEqual([]);
     expect(r.code).toBe(0);
+    return res;
+  };
+
+  // CI: patch 4 (the BLK type) and 5 against patch 3 as the reference: one full W=1 build, not two (the base and patch 1, which changes memory_hotplug.h)
+  it('--each-commit --from 4 --W1: patch 3 built as the reference, then patches 4 and 5 build with no new warning in the series\' files', async () => {
+    const res = await eachCommit('each-commit --from 4 W=1', ['--from', '4'], SERIES.length - 2);
+    expect(res.commits.map((c: { role: string; index: number }) => `${c.role} ${c.index}`)).toEqual(['reference 3', 'patch 4', 'patch 5']);
+    // the reference is built whole; the patches after it only recompile what they change
+    expect(res.commits[1].compiled).toBeLessThan(50);
+  });
+
+  // the whole walk: two full W=1 builds (the base, and patch 1) — README, testing: KSERIES_E2E_EACH_COMMIT=full
+  it.skipIf(process.env.KSERIES_E2E_EACH_COMMIT !== 'full')('--each-commit --W1: the base and every patch of patches/v6.1 build, no new warning in the series\' files', async () => {
+    await eachCommit('each-commit W=1', [], SERIES.length + 1);
   });
 
   it.skipIf(process.env.KSERIES_E2E_DELTA !== '1')('--warnings-delta --W1: the series adds no warning in the files it touches', async () => {

@@ -5,9 +5,14 @@
  * signal; the command's handler then replaces it (a Ctrl-C at work says "stopping and
  * cleaning up"). The delays start inside node's own bootstrap and grow until one lands in
  * the start-up window, which lasts most of a second.
+ *
+ * Ctrl-C as a command ends (its output printed): the exit code is the command's. Node's
+ * teardown after an empty event loop closes its signal handles first, so a signal then
+ * killed the process (a shell saw 130 for a command that had finished); bin/run.js exits
+ * by process.exit instead, with the handlers in place.
  */
 import { describe, expect, it } from 'vitest';
-import { interruptAfter } from '../helpers/kill.js';
+import { interruptAfter, startGroup } from '../helpers/kill.js';
 import { isolate } from '../helpers/env.js';
 
 describe('Ctrl-C during start-up', () => {
@@ -28,6 +33,29 @@ describe('Ctrl-C during start-up', () => {
         hit = true;
       }
       expect(hit, seen.join('; ')).toBe(true);
+    } finally {
+      env.cleanup();
+    }
+  });
+
+  it("Ctrl-C once the output is printed: exit 0 as the command's, not a death by the signal", async () => {
+    const env = isolate();
+    try {
+      const seen: string[] = [];
+      for (let run = 0; run < 20; run++) {
+        const r = startGroup(['tree', 'list']);
+        // the signal follows the last line of output by 0-3 ms, while node finishes
+        const printed = setInterval(() => {
+          if (!r.stdout().includes('no trees registered')) return;
+          clearInterval(printed);
+          setTimeout(() => r.signal('SIGINT'), Math.random() * 3);
+        }, 1);
+        const c = await r.done;
+        clearInterval(printed);
+        seen.push(c.bySignal ? 'killed by the signal' : `exit ${c.code}`);
+        expect(c.strays).toBe(false);
+      }
+      expect(seen.filter((s) => s !== 'exit 0'), seen.join('; ')).toEqual([]);
     } finally {
       env.cleanup();
     }

@@ -32,9 +32,9 @@ export interface BuildOutcome {
 const TITLES: Record<BuildMode, string> = { build: 'Building', 'each-commit': 'Building each commit of', 'warnings-delta': 'Warnings delta of' };
 
 /** The commands --dry-run prints, and runs nothing. */
-export async function dryRunBuild(paths: StatePaths, ctx: BuildContext, mode: BuildMode): Promise<BuildDryRun> {
+export async function dryRunBuild(paths: StatePaths, ctx: BuildContext, mode: BuildMode, from?: number): Promise<BuildDryRun> {
   let commands: string[];
-  if (mode === 'each-commit') commands = (await (await import('./each-commit.js')).planEachCommit(paths, ctx)).commands;
+  if (mode === 'each-commit') commands = (await (await import('./each-commit.js')).planEachCommit(paths, ctx, from)).commands;
   else if (mode === 'warnings-delta') commands = (await (await import('./delta.js')).planDelta(paths, ctx)).commands;
   else commands = [renderBuildPlan(planBuild(ctx.spec, runStamp()))];
   return { dryRun: true, mode, commands, buildDir: ctx.spec.buildDir, srcDir: ctx.spec.srcDir, targets: ctx.spec.targets };
@@ -60,7 +60,7 @@ export async function executeBuild(runner: Runner, paths: StatePaths, request: B
         t.output = s;
       };
       // git (simple-git) is loaded only by the modes that walk commits: a plain build starts without it
-      if (mode === 'each-commit') result = await (await import('./each-commit.js')).runEachCommit(runner, paths, ctx, toolchain, { onStep, onProgress });
+      if (mode === 'each-commit') result = await (await import('./each-commit.js')).runEachCommit(runner, paths, ctx, toolchain, { from: request.from, onStep, onProgress });
       else if (mode === 'warnings-delta') result = await (await import('./delta.js')).runDelta(runner, paths, ctx, toolchain, { onStep, onProgress });
       else {
         const w = ctx.workspace;

@@ -38,6 +38,8 @@ export interface BuildRequest {
   nice: number;
   timeoutSec: number;
   dryRun: boolean;
+  /** --each-commit --from N: start at patch N. */
+  from?: number;
 }
 
 export interface BuildContext {

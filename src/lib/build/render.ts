@@ -54,10 +54,11 @@ export function renderBuild(r: BuildReport): string {
 }
 
 export function renderEachCommit(r: EachCommitReport): string {
-  const out = [`each commit of ${r.tree}: ${short(r.base)}..${short(r.head)}${r.w1 ? ', W=1' : ''}, worktree ${r.worktree}, O=${r.buildDir}`];
-  const n = r.commits.length - 1;
+  const from = r.from > 1 ? `, from patch ${r.from}` : '';
+  const out = [`each commit of ${r.tree}: ${short(r.base)}..${short(r.head)}${from}${r.w1 ? ', W=1' : ''}, worktree ${r.worktree}, O=${r.buildDir}`];
+  const n = r.commits[r.commits.length - 1].index;
   for (const c of r.commits) {
-    const idx = c.role === 'base' ? 'base' : `${c.index}/${n}`;
+    const idx = c.role === 'base' ? 'base' : c.role === 'reference' ? 'ref' : `${c.index}/${n}`;
     const state = c.status === 'built' ? 'built ' : 'FAILED';
     out.push(`  ${idx.padEnd(5)} ${short(c.commit)}  ${state}  ${String(c.compiled).padStart(5)} object${c.compiled === 1 ? ' ' : 's'}  ${secs(c.durationMs).padStart(8)}  ${c.subject}`);
     if (c.firstError) out.push(renderFirstError(c.firstError, c.log, '        '));
@@ -65,7 +66,7 @@ export function renderEachCommit(r: EachCommitReport): string {
   }
   out.push(
     r.ok
-      ? `OK: every commit builds${r.w1 ? ' with W=1' : ''} and none adds a warning in the files the series touches`
+      ? `OK: every commit${r.from > 1 ? ` from patch ${r.from}` : ''} builds${r.w1 ? ' with W=1' : ''} and none adds a warning in the files the series touches`
       : `FAILED: ${[r.failed ? `${r.failed} commit${r.failed > 1 ? 's' : ''} do${r.failed > 1 ? '' : 'es'} not build` : '', r.withNewWarnings ? `${r.withNewWarnings} commit${r.withNewWarnings > 1 ? 's' : ''} add${r.withNewWarnings > 1 ? '' : 's'} warnings in the series' files` : ''].filter(Boolean).join(', ')}`,
   );
   out.push(`reproduce a step: ${r.command}`);

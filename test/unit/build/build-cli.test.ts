@@ -306,6 +306,35 @@ describe('kseries build --each-commit / --warnings-delta (fixture series)', () =
     expect(text).toContain('FAILED: 1 commit does not build, 2 commits add warnings in the series\' files');
   });
 
+  it('--each-commit --from 3: patch 2 is built as the reference (a reference that does not build fails too), then 3; --from out of range: exit 2; --from without --each-commit: exit 2', () => {
+    const r0 = setup(SERIES);
+    const r = kseries(['--each-commit', '--from', '3', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const res = json(r.stdout).result;
+    expect(res.commits.map((c: { role: string; index: number; status: string; subject: string }) => `${c.role} ${c.index} ${c.status} ${c.subject}`)).toEqual([
+      'reference 2 failed dax/kmem: break the build',
+      'patch 3 built dax/kmem: fix the build',
+    ]);
+    expect(res.commits.map((c: { commit: string }) => c.commit)).toEqual(r0.commits.slice(1));
+    expect(res).toMatchObject({ ok: false, from: 3, failed: 1, withNewWarnings: 0 });
+    const text = kseries(['--each-commit', '--from', '3']).stdout;
+    expect(text).toMatch(/, from patch 3, /);
+    expect(text).toMatch(/^ {2}ref {3}[0-9a-f]{12} {2}FAILED/m);
+    expect(text).toMatch(/^ {2}3\/3 {3}[0-9a-f]{12} {2}built/m);
+    expect(text).toContain('FAILED: 1 commit does not build');
+    const ok = kseries(['--each-commit', '--from', '2']);
+    expect(ok.code).toBe(1); // patch 2 itself breaks the build
+    const dry = kseries(['--each-commit', '--from', '2', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.split('\n').filter((l) => /checkout/.test(l)).map((l) => l.split(' ').pop())).toEqual(r0.commits);
+    const far = kseries(['--each-commit', '--from', '4']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toContain('--from 4: the series has 3 commits');
+    expect(kseries(['--from', '2']).code).toBe(2);
+    setup();
+    expect(kseries(['--each-commit', '--from', '1']).stdout).toContain('OK: every commit builds and none adds');
+  });
+
   it('--each-commit on a clean series: exit 0', () => {
     setup();
     const r = kseries(['--each-commit', '--W1']);
