@@ -82,7 +82,7 @@ export default class Build extends KseriesCommand {
     for (const w of ctx.warnings) this.warn2(w);
     const mode: BuildMode = flags['each-commit'] ? 'each-commit' : flags['warnings-delta'] ? 'warnings-delta' : 'build';
     if (flags['dry-run']) {
-      const dry = await dryRunBuild(this.state, ctx, mode, flags.from);
+      const dry = await dryRunBuild(this.state, request, ctx, mode);
       this.out(dry.commands.join('\n'));
       return dry;
     }

@@ -59,19 +59,23 @@ function kseries(args: string[], timeoutMs = 7_200_000): Promise<{ code: number;
   });
 }
 
-/** Each stage of a `ci --json` output in the log, a line each (the raw output when it is not JSON). */
+type LoggedStage = { name: string; status: string; durationMs: number; summary: string };
+
+/** Each stage in the log, a line each. */
+function logStageList(stages: LoggedStage[]): void {
+  for (const s of stages) log(`  ${s.name}: ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s — ${s.summary}`);
+}
+
+/** Each stage of a `ci --json` output in the log (the raw output when it is not JSON). */
 function logStages(stdout: string): void {
-  let stages: Array<{ name: string; status: string; durationMs: number; summary: string }> | undefined;
+  let stages: LoggedStage[] | undefined;
   try {
     stages = JSON.parse(stdout).result?.stages;
   } catch {
     stages = undefined;
   }
-  if (!stages) {
-    log(`output: ${stdout}`);
-    return;
-  }
-  for (const s of stages) log(`  ${s.name}: ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s — ${s.summary}`);
+  if (stages) logStageList(stages);
+  else log(`output: ${stdout}`);
 }
 
 const snapshot = (repo: string) =>
@@ -189,7 +193,7 @@ describe('kseries ci on Debian 6.1 (real tree, QEMU)', () => {
       results = MAIN;
       ci = parseCiResults(JSON.parse(readFileSync(join(results, 'results.json'), 'utf8')));
       log(`the main job's results: ${results}`);
-      for (const s of ci.stages) log(`  ${s.name}: ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s — ${s.summary}`);
+      logStageList(ci.stages);
     } else {
       results = join(ROOT, 'results', 'green');
       const r = await kseries(['ci', '--tree', 'k61', '--ccache', '--results', results, '--json']);

@@ -32,9 +32,9 @@ export interface BuildOutcome {
 const TITLES: Record<BuildMode, string> = { build: 'Building', 'each-commit': 'Building each commit of', 'warnings-delta': 'Warnings delta of' };
 
 /** The commands --dry-run prints, and runs nothing. */
-export async function dryRunBuild(paths: StatePaths, ctx: BuildContext, mode: BuildMode, from?: number): Promise<BuildDryRun> {
+export async function dryRunBuild(paths: StatePaths, request: BuildRequest, ctx: BuildContext, mode: BuildMode): Promise<BuildDryRun> {
   let commands: string[];
-  if (mode === 'each-commit') commands = (await (await import('./each-commit.js')).planEachCommit(paths, ctx, from)).commands;
+  if (mode === 'each-commit') commands = (await (await import('./each-commit.js')).planEachCommit(paths, ctx, request.from)).commands;
   else if (mode === 'warnings-delta') commands = (await (await import('./delta.js')).planDelta(paths, ctx)).commands;
   else commands = [renderBuildPlan(planBuild(ctx.spec, runStamp()))];
   return { dryRun: true, mode, commands, buildDir: ctx.spec.buildDir, srcDir: ctx.spec.srcDir, targets: ctx.spec.targets };

@@ -22,7 +22,7 @@ export interface WatchDryRun {
 
 export async function dryRunWatch(paths: StatePaths, build: BuildRequest, scenarios: string[], kselftests: string | undefined, resultsDir: string, accel: 'auto' | 'kvm' | 'tcg'): Promise<WatchDryRun> {
   const ctx = resolveBuild(paths, { ...build, dryRun: true });
-  const b = await dryRunBuild(paths, ctx, 'build');
+  const b = await dryRunBuild(paths, build, ctx, 'build');
   const lines = [`# watched: ${b.srcDir} (every directory but .git and the build outputs); each save starts a round`, '# round N: build', ...b.commands];
   let selftest: WatchDryRun['selftest'] = null;
   if (scenarios.length || kselftests) {
