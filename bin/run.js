@@ -11,21 +11,35 @@ process.on('SIGINT', early);
 process.on('SIGTERM', early);
 globalThis.kseriesEarlySignal = early;
 
-// oclif.manifest.json (dist/build-manifest.js) spares importing every command at start; one
-// older than a compiled command (tsc run without that step) could hold stale flags: drop it
+// dist/build-manifest.js writes oclif.manifest.json (oclif then imports only the command it
+// runs) and dist/bundle/ (the commands and oclif in a few esbuild chunks: fewer files for node
+// to read before make or a VM starts). Either one older than a compiled command (tsc run
+// without that step) could hold a stale flag or stale code: take the bundle only when it is
+// newer, and drop a stale root manifest.
 const { readdirSync, statSync, unlinkSync } = await import('node:fs');
-const manifest = new URL('../oclif.manifest.json', import.meta.url);
+const mtime = (url) => {
+  try {
+    return statSync(url).mtimeMs;
+  } catch {
+    return 0;
+  }
+};
+const newest = (dir) =>
+  Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(new URL(`${e.name}/`, dir)) : statSync(new URL(e.name, dir)).mtimeMs)));
+let compiled = 0;
 try {
-  const made = statSync(manifest).mtimeMs;
-  const newest = (dir) =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(new URL(`${e.name}/`, dir)) : statSync(new URL(e.name, dir)).mtimeMs)));
-  if (newest(new URL('../dist/commands/', import.meta.url)) > made) unlinkSync(manifest);
+  compiled = newest(new URL('../dist/commands/', import.meta.url));
 } catch {
-  /* no manifest, or no dist: oclif finds the commands itself */
+  /* no dist: oclif says what is missing */
 }
+const manifest = new URL('../oclif.manifest.json', import.meta.url);
+const made = mtime(manifest);
+if (made && compiled > made) unlinkSync(manifest);
+const bundle = new URL('../dist/bundle/', import.meta.url);
+const bundled = compiled > 0 && mtime(new URL('oclif.manifest.json', bundle)) > compiled;
 
-const { execute } = await import('@oclif/core');
-await execute({ dir: import.meta.url });
+const { execute } = bundled ? await import(new URL('start.js', bundle).href) : await import('@oclif/core');
+await execute({ dir: bundled ? new URL('package.json', bundle).href : import.meta.url });
 // Exit here, not by an empty event loop: node's own teardown closes its signal handles first,
 // and a Ctrl-C in that window kills the process by the signal (the shell sees 130) although
 // the command finished (measured: 398 of 400 such signals). The handlers stay until

@@ -7,7 +7,8 @@
  * under src/ (or tsconfig.json) is newer than its compiled file, or has none. Sources that
  * do not compile fail the run here with tsc's messages; a marker (dist/.tsc-failed) keeps
  * the half-emitted dist/ stale until a build succeeds. oclif.manifest.json is written after
- * tsc, as npm run build does (and whenever it is missing or older than dist/commands).
+ * tsc, as npm run build does, with dist/bundle/ (and whenever either is missing or older than
+ * dist/commands).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,16 +38,16 @@ export function staleSources(root = ROOT): string[] {
     .map((f) => relative(root, f));
 }
 
-/** Whether oclif.manifest.json is missing or older than a compiled command (bin/run.js then ignores it). */
+/** Whether oclif.manifest.json or dist/bundle/ is missing or older than a compiled command (bin/run.js then ignores it). */
 function manifestStale(root = ROOT): boolean {
-  const file = join(root, 'oclif.manifest.json');
-  if (!existsSync(file)) return true;
   const newest = (dir: string): number =>
     Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-  return newest(join(root, 'dist', 'commands')) > statSync(file).mtimeMs;
+  const compiled = newest(join(root, 'dist', 'commands'));
+  // the root manifest and dist/bundle's: the CLI tests run the bundle, as users do
+  return [join(root, 'oclif.manifest.json'), join(root, 'dist', 'bundle', 'oclif.manifest.json')].some((f) => !existsSync(f) || compiled > statSync(f).mtimeMs);
 }
 
-/** dist/build-manifest.js: what npm run build runs after tsc. */
+/** dist/build-manifest.js: what npm run build runs after tsc (the manifest and dist/bundle/). */
 function writeManifest(): void {
   execFileSync(process.execPath, [join(ROOT, 'dist', 'build-manifest.js')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }

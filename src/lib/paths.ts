@@ -15,8 +15,10 @@
  *         vm/                persistent-memory backing files of scenarios
  *         locks/             locks of build dirs, results dirs and VM images (src/lib/lock/)
  */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface StatePaths {
   data: string;
@@ -40,9 +42,16 @@ export const ccacheDir = (p: StatePaths) => join(p.cache, 'ccache');
 export const initramfsRoot = (p: StatePaths) => join(p.cache, 'initramfs');
 export const vmRoot = (p: StatePaths) => join(p.cache, 'vm');
 
-/** The repository this kseries checkout lives in (package.json's directory). */
+/**
+ * The repository this kseries checkout lives in: the nearest directory above this module
+ * with package.json and patches/ (dist/lib/paths.js, or a chunk of dist/bundle/ at another
+ * depth; dist/bundle/package.json has no patches/ beside it).
+ */
 export function repoRoot(): string {
-  return resolve(new URL('../..', import.meta.url).pathname);
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'patches'))) return dir;
+  }
+  return resolve(fileURLToPath(new URL('../..', import.meta.url)));
 }
 export const patchesRoot = () => join(repoRoot(), 'patches');
 export const kconfigRoot = () => join(repoRoot(), 'kconfig');

@@ -30,7 +30,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandLine } from '../exec/shell-quote.js';
 
-/** A step of the walk: the base, or with --from N the reference (patch N-1, built but not checked), then patches. */
+/** A step of the walk: the base, or with --from N the reference (patch N-1: it must build, as the base must, and gives the warnings the next patch is compared with; its own are not compared), then patches. */
 export interface EachCommitStep {
   /** 0 for the base, N-1 for the reference of --from N, then the patches' numbers (1-based). */
   index: number;
