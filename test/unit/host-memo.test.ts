@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostMemo, statKey } from '../../src/lib/host-memo.js';
 import { sharedLibraries } from '../../src/lib/vm/ldd.js';
+import { archInfo } from '../../src/lib/build/arches.js';
+import { probeToolchain } from '../../src/lib/build/toolchain.js';
 import { FakeRunner } from '../helpers/fake-runner.js';
 
 describe('host memo (busybox applets, ldd, sha256 across runs)', () => {
@@ -70,5 +72,30 @@ describe('host memo (busybox applets, ldd, sha256 across runs)', () => {
     later.save();
     // and the new answer is what the memo holds now
     expect(await sharedLibraries(new FakeRunner(), [bin], new HostMemo(file))).toEqual([]);
+  });
+
+  it('a tool\'s --version is remembered per binary, but a wrapper script (#!) is asked each time', async () => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'make'), '\x7fELF make');
+    writeFileSync(join(bin, 'gcc'), '#!/bin/sh\nexec gcc-12 "$@"\n');
+    writeFileSync(join(bin, 'ld'), '\x7fELF ld');
+    for (const f of ['make', 'gcc', 'ld']) chmodSync(join(bin, f), 0o755);
+    const runner = new FakeRunner()
+      .expect('make', { stdout: 'GNU Make 4.3\n' }, { args: ['--version'], times: 1 })
+      .expect('gcc', { stdout: 'gcc (Debian 12.2.0-14) 12.2.0\n' }, { args: ['--version'], times: 2 })
+      .expect('ld', { stdout: 'GNU ld 2.40\n' }, { args: ['--version'], times: 1 });
+    const spec = { arch: archInfo('x86_64'), llvm: false, crossCompile: null, ccache: false };
+    const path = process.env.PATH;
+    process.env.PATH = bin;
+    try {
+      for (let run = 0; run < 2; run++) {
+        const t = await probeToolchain(runner, spec, 'k', new HostMemo(file));
+        expect(t).toEqual({ make: 'GNU Make 4.3', cc: 'gcc (Debian 12.2.0-14) 12.2.0', ld: 'GNU ld 2.40', ccache: null });
+      }
+    } finally {
+      process.env.PATH = path;
+    }
+    runner.verify();
   });
 });

@@ -4,6 +4,7 @@
  * infrastructure error naming the Debian package, not a build failure deep in the log)
  * and recorded in metadata.json (the first line of each tool's --version).
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { findInPath } from '../doctor/doctor.js';
 import { infraError, KseriesError } from '../errors.js';
 import { HostMemo, statKey } from '../host-memo.js';
@@ -59,15 +60,31 @@ async function versionLine(runner: Runner, t: { cmd: string; package: string }, 
   }
 }
 
+/** Whether PATH is a script (#!): a wrapper whose answer depends on what it runs, not on its own file. */
+function isScript(path: string): boolean {
+  const head = Buffer.alloc(2);
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    return readSync(fd, head, 0, 2, 0) === 2 && head.toString('latin1') === '#!';
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
 /**
  * The first line of `TOOL --version` for each tool: remembered by MEMO while the binary found
- * in PATH is the same file (size, time, inode), so a rebuild spawns no probe beside make.
+ * in PATH is the same file (size, time, inode), so a rebuild spawns no probe beside make. A
+ * wrapper script (a `gcc` that execs gcc-13, distcc's or a toolchain's launcher) is asked
+ * every time: what it runs can change while the script itself does not.
  */
 export async function probeToolchain(runner: Runner, spec: Parameters<typeof requiredTools>[0], what: string, memo = new HostMemo(null)): Promise<Toolchain> {
   const out: Toolchain = { make: '', cc: '', ld: '', ccache: null };
   for (const t of requiredTools(spec)) {
     const path = findInPath(t.cmd);
-    out[t.role] = path ? await memo.remember(`version:${path}`, statKey(path), () => versionLine(runner, t, what)) : await versionLine(runner, t, what);
+    out[t.role] = path && !isScript(path) ? await memo.remember(`version:${path}`, statKey(path), () => versionLine(runner, t, what)) : await versionLine(runner, t, what);
   }
   memo.save();
   return out;

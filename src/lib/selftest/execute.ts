@@ -64,6 +64,8 @@ async function prepare(runner: Runner, plan: SelftestPlan, say: (msg: string) =>
     const key = inputsKey(step.spec, step.inputs);
     if (upToDate(step, key)) {
       appendFileSync(log, `${step.name}: up to date (${step.stamp}), not run: ${describe(step.spec)}\n`);
+      // commands.log is the record a run is reproduced from: the step belongs in it, not run here
+      appendFileSync(plan.commandLog, `# up to date, not run (${step.stamp}): ${describe(step.spec)}\n`);
       say(`${step.name}: up to date`);
       continue;
     }
