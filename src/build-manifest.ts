@@ -8,8 +8,8 @@
  *    them) at each start (0.45 s of 0.5 s on a no-op build, before).
  * 2. dist/bundle/: the commands and @oclif/core bundled by esbuild into a few chunk files
  *    (one per set of modules shared by the same commands), with its own package.json and
- *    manifest. Node then reads ~20 files instead of ~250 (measured beside a kernel build:
- *    `build --dry-run` 0.44–0.52 s → 0.31 s; the part before make starts is the same).
+ *    manifest. Node then opens 21 JavaScript files instead of 358 for `build` (strace), and
+ *    `build --dry-run` went from 0.44–0.52 s to 0.31 s, measured beside a kernel build.
  *
  * bin/run.js takes the bundle when its manifest is newer than dist/commands, else dist/
  * with the root manifest when that is newer, else dist/ alone (a tsc run without this step
