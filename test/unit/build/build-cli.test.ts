@@ -5,8 +5,8 @@
  * executor, the exit codes, the first error located in the broken variant, the log and
  * metadata files, --each-commit and --warnings-delta on a fixture series.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { isolate, runCli, type IsolatedEnv } from '../../helpers/env.js';
 import {
@@ -252,22 +252,34 @@ describe('kseries build (fixture tree)', () => {
     expect(json(readFileSync(join(buildDir, 'metadata.json'), 'utf8')).toolchain.ccache).toBe('ccache version 4.8.2 (test double)');
   });
 
-  it('the toolchain\'s --version lines are asked once per binary: a rebuild spawns no probe, a changed binary is asked again', () => {
+  it('the toolchain\'s --version lines are asked once per binary: a rebuild spawns no probe, a changed binary is asked again; a wrapper script each time', () => {
     setup();
     const { PATH } = ccacheDouble();
+    // make: a copy of the host's binary beside the ccache double, to be replaced below
+    const hostMake = execFileSync('sh', ['-c', 'command -v make'], { encoding: 'utf8' }).trim();
+    const make = join(env.root, 'fake-bin', 'make');
+    copyFileSync(hostMake, make);
+    chmodSync(make, 0o755);
     const probes = (stderr: string) => stderr.split('\n').filter((l) => /^\+ LC_ALL=C \S+ --version$/.test(l)).map((l) => l.replace('LC_ALL=C ', '')).sort();
-    const first = runCli(['build', '--tree', 'k', '-j2', '--ccache', '--verbose', '--json'], { env: { PATH } });
+    const build = () => runCli(['build', '--tree', 'k', '-j2', '--ccache', '--verbose', '--json'], { env: { PATH } });
+    const first = build();
     expect(first.code, first.stderr).toBe(0);
     expect(probes(first.stderr)).toEqual(['+ ccache --version', '+ gcc --version', '+ ld --version', '+ make --version']);
-    const again = runCli(['build', '--tree', 'k', '-j2', '--ccache', '--verbose', '--json'], { env: { PATH } });
+    // the binaries are remembered; the ccache double is a script (#!), a wrapper whose answer
+    // depends on what it runs: asked every time
+    const again = build();
     expect(again.code, again.stderr).toBe(0);
-    expect(probes(again.stderr)).toEqual([]);
+    expect(probes(again.stderr)).toEqual(['+ ccache --version']);
     expect(json(readFileSync(join(buildDir, 'metadata.json'), 'utf8')).toolchain).toMatchObject({ ccache: 'ccache version 4.8.2 (test double)', cc: expect.stringMatching(/^gcc/) });
-    // ccache upgraded: a new binary at the same path
+    // make upgraded (a new binary at the same path) and the wrapper's answer changed
+    rmSync(make);
+    copyFileSync(hostMake, make);
+    chmodSync(make, 0o755);
     const bin = join(env.root, 'fake-bin', 'ccache');
     writeFileSync(bin, readFileSync(bin, 'utf8').replace('4.8.2', '4.9.1'), { mode: 0o755 });
-    const upgraded = runCli(['build', '--tree', 'k', '-j2', '--ccache', '--verbose', '--json'], { env: { PATH } });
-    expect(probes(upgraded.stderr)).toEqual(['+ ccache --version']);
+    const upgraded = build();
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    expect(probes(upgraded.stderr)).toEqual(['+ ccache --version', '+ make --version']);
     expect(json(readFileSync(join(buildDir, 'metadata.json'), 'utf8')).toolchain.ccache).toBe('ccache version 4.9.1 (test double)');
   });
 });
