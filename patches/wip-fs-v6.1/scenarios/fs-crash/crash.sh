@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# One boot of the daxkmemfs crash loop (patches/wip-fs-v6.1)
+D=/kseries/kselftest/dax
+. $D/kmem_persist_lib.sh
+FS=$D/kmem_fs
+N=16		# data files
+phase=$(sed -n 's/.*fs_phase=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ ! -e /sys/bus/dax/devices/dax0.0 ]; then
+	ndctl create-namespace -f -e namespace0.0 -m devdax >/dev/null || { echo "FAIL: ndctl"; exit 3; }
+fi
+DEV=dax0.0
+NODE=$(dax_node $DEV)
+die() { echo "FAIL: $*"; dmesg | grep -i 'kmem\|daxkmem' | tail -20; exit 1; }
+fs_start $DEV /mnt "$([ "$phase" = first ] && echo fs)" || die "fs_start"
+dmesg | grep 'kmem persistence: fs' | tail -3
+
+check() {
+	local c k want seed got last i
+	c=$(cat /mnt/committed 2>/dev/null || echo 0)
+	echo "committed: $c"
+	for k in $(seq 0 $((N - 1))); do
+		[ -e /mnt/f$k ] || { [ "$c" -lt $((N + 1)) ] && continue; die "f$k missing after $c ops"; }
+		got=$($FS which /mnt/f$k $((c + 1))) || die "f$k is torn"
+		[ "$(echo "$got" | wc -l)" = 1 ] || die "f$k mixes seeds: $got"
+		seed=${got#* }
+		# the last committed op that wrote f$k
+		last=0
+		for ((i = c; i > 0 && i > c - N - 1; i--)); do
+			[ $((i % N)) = "$k" ] && [ $((i % 5)) != 0 ] && { last=$i; break; }
+		done
+		[ "$seed" -ge "$last" ] || die "f$k holds op $seed, but op $last was acknowledged"
+	done
+	# in-place overwrites: every page old or new
+	[ -e /mnt/p ] && { $FS which /mnt/p $((c + 1)) >/tmp/p.seeds || die "p has a torn page"; }
+	[ -e /mnt/c ] && { $FS which /mnt/c $((c + 1)) >/dev/null || die "clone c is torn"; }
+	ls /mnt | grep -v '^f[0-9]*$\|^p$\|^c$\|^committed$\|^tmp\.[0-9]*$\|^d$' && die "unexpected names"
+	for t in /mnt/tmp.*; do [ -e "$t" ] && rm "$t"; done
+	echo "state after $c acknowledged ops is consistent"
+}
+
+work() {
+	local i=$(( $(cat /mnt/committed 2>/dev/null || echo 0) + 1 ))
+	mkdir -p /mnt/d
+	while :; do
+		k=$((i % N))
+		if [ $((i % 5)) = 0 ]; then
+			# in place, 16 pages in one write(), then a clone of it
+			$FS write /mnt/p 0 65536 $i || exit 1
+			rm -f /mnt/c; $FS clone /mnt/p /mnt/c || exit 1
+		else
+			$FS write /mnt/tmp.$i 0 $(( (i * 7919) % 200000 + 1 )) $i || exit 1
+			mv /mnt/tmp.$i /mnt/f$k || exit 1
+		fi
+		echo $i > /mnt/committed.new && mv /mnt/committed.new /mnt/committed || exit 1
+		i=$((i + 1))
+	done
+}
+
+case $phase in
+first) ;;
+*) check ;;
+esac
+if [ "$phase" = last ]; then
+	rm -rf /mnt/*
+	df /mnt
+	umount /mnt
+	dmesg | grep -E 'Oops|BUG:|WARNING:|Call Trace' && die splat
+	echo "PASS: last"
+	exit 0
+fi
+work &
+sleep $((RANDOM % 4 + 1)).$((RANDOM % 10))
+echo "crash after $(cat /mnt/committed 2>/dev/null) ops"
+dmesg | grep -E 'Oops|BUG:|WARNING:|Call Trace' && die splat
+# tell the harness this boot passed, then restart at once: no sync, no unmount, the workload cut wherever it is
+printf '\nKSERIES-RESULT %s exit=0\n\nKSERIES-END\n' "$KSERIES_NAME" >/dev/console
+reboot -n -f
