@@ -1,0 +1,46 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# daxkmemfs (patches/wip-fs-v6.1): corrupt metadata refused, an interrupted rename completed
+D=/kseries/kselftest/dax
+. $D/kmem_persist_lib.sh
+FS=$D/kmem_fs
+phase=$(sed -n 's/.*fs_phase=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ ! -e /sys/bus/dax/devices/dax0.0 ]; then
+	ndctl create-namespace -f -e namespace0.0 -m devdax >/dev/null || { echo "FAIL: ndctl"; exit 3; }
+fi
+DEV=dax0.0
+step() { echo "== $*"; "$@" || { echo "FAIL: $*"; dmesg | grep -i 'kmem\|daxkmem' | tail -20; exit 1; }; }
+if [ "$phase" = write ]; then
+	# inode 2 and 3, entries 0 and 1 of the root directory
+	step fs_start $DEV /mnt fs
+	step $FS write /mnt/a 0 20000 1
+	step $FS write /mnt/b 0 30000 2
+	printf '\nKSERIES-RESULT %s exit=0\n\nKSERIES-END\n' "$KSERIES_NAME" >/dev/console
+	reboot -n -f
+fi
+ROOT2=$((3 * 4096 + 128))	# root word of inode 2: inode table at page 3
+INTENT=$((2 * 4096))		# the intent page
+refused() {	# refused MESSAGE: kmem refuses the device for its metadata
+	! dax_bind $DEV kmem && refused_for $DEV metadata &&
+		dmesg | grep -q -- "$1" && dax_bind $DEV device_dax
+}
+# 1. a damaged map root
+orig=$($D/dax_poke /dev/$DEV $ROOT2 8)
+step $D/dax_poke /dev/$DEV $ROOT2 "$(printf '%016x' $((0x$orig ^ 0x0000000000ff0000)))" -w
+step refused "inode 2: map root is corrupt"
+step $D/dax_poke /dev/$DEV $ROOT2 "$orig" -w
+# 2. a rename record with a wrong checksum
+step $D/dax_poke /dev/$DEV $INTENT "$($FS intent 2 1 0 1 1 bad)" -w
+step refused "record of an interrupted rename is corrupt"
+# 3. the record of "mv a b" cut after the intent was committed
+step $D/dax_poke /dev/$DEV $INTENT "$($FS intent 2 1 0 1 1)" -w
+step fs_start $DEV /mnt
+step grep -q 'completed the rename of inode 2' <(dmesg)
+[ ! -e /mnt/a ] || { echo "FAIL: a is still there after the rename"; exit 1; }
+step $FS verify /mnt/b 0 20000 1
+[ "$(stat -c %s /mnt/b)" = 20000 ] || { echo "FAIL: b is not a's inode"; exit 1; }
+# the inode b named before is freed at bind: no entry names it
+step grep -q 'freed 1 inodes no directory named' <(dmesg)
+step $FS fsx /mnt/x 100 5
+dmesg | grep -E 'Oops|BUG:|WARNING:|Call Trace' && { echo "FAIL: splat"; exit 1; }
+echo "PASS: corrupt metadata refused, the interrupted rename completed"
