@@ -27,4 +27,10 @@ if [ "$phase" = run ]; then
 	reboot -n -f
 fi
 $SNAP resume /mnt/proc1 || die "resume"
+# the same snapshot made by copying instead of sharing, side by side
+ms() { local t0=${EPOCHREALTIME/./} t1; "$@" || return 1; t1=${EPOCHREALTIME/./}; echo $(( (t1 - t0) / 1000 )); }
+clone_ms=$(ms $D/kmem_fs clone /mnt/proc1/heap /mnt/heap.clone) || die "clone"
+cp_ms=$(ms cp /mnt/proc1/heap /mnt/heap.cp) || die "cp"
+cmp /mnt/heap.clone /mnt/heap.cp || die "clone and copy differ"
+echo "snapshot of the $(( $(stat -c %s /mnt/proc1/heap) >> 20 )) MiB heap file: FICLONE $clone_ms ms, cp $cp_ms ms"
 echo "PASS: resumed from the snapshot"
