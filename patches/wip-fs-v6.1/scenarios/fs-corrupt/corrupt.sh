@@ -18,12 +18,27 @@ if [ "$phase" = write ]; then
 	printf '\nKSERIES-RESULT %s exit=0\n\nKSERIES-END\n' "$KSERIES_NAME" >/dev/console
 	reboot -n -f
 fi
-ROOT2=$((3 * 4096 + 128))	# root word of inode 2: inode table at page 3
-INTENT=$((2 * 4096))		# the intent page
 refused() {	# refused MESSAGE: kmem refuses the device for its metadata
 	! dax_bind $DEV kmem && refused_for $DEV metadata &&
 		dmesg | grep -q -- "$1" && dax_bind $DEV device_dax
 }
+if [ "$phase" = duplicate ]; then
+	# after the rename: entry 1 of the root directory is "b"; copy it
+	# into the free entry 0, so that two entries are named "b"
+	le48() { local h=$1 r= i; for i in 10 8 6 4 2 0; do r+=${h:$i:2}; done; echo $((16#$r)); }
+	root=$(le48 "$($D/dax_poke /dev/$DEV $((3 * 4096)) 8)")	# inode 1's root: a leaf
+	page=$(le48 "$($D/dax_poke /dev/$DEV $((root * 4096)) 8)")	# its entry 0
+	entry1=$($D/dax_poke /dev/$DEV $((page * 4096 + 256)) 256)
+	step $D/dax_poke /dev/$DEV $((page * 4096)) "$entry1" -w
+	step refused "entries 0 and 1 of directory 1 have the same name"
+	step $D/dax_poke /dev/$DEV $((page * 4096)) 0000000000000000 -w
+	step fs_start $DEV /mnt
+	step $FS verify /mnt/b 0 20000 1
+	echo "PASS: two entries with the same name refused; restored, the directory is back"
+	exit 0
+fi
+ROOT2=$((3 * 4096 + 128))	# root word of inode 2: inode table at page 3
+INTENT=$((2 * 4096))		# the intent page
 # 1. a damaged map root
 orig=$($D/dax_poke /dev/$DEV $ROOT2 8)
 step $D/dax_poke /dev/$DEV $ROOT2 "$(printf '%016x' $((0x$orig ^ 0x0000000000ff0000)))" -w
