@@ -56,7 +56,7 @@ export function planCiRequest(state: StatePaths, req: CiRequest): { plan: CiPlan
       patches: req.patches ? seriesRoot(req.patches) : null,
       scenarios,
       kselftests,
-      kconfig: { base: 'tinyconfig', platform: 'qemu-x86_64', persist: ['blk'], selftests: ['memory-hotplug', 'dax'] },
+      kconfig: { base: 'tinyconfig', platform: 'qemu-x86_64', persist: ['blk', 'fs'], selftests: ['memory-hotplug', 'dax'] },
       jobs: req.jobs ?? null,
       ccache: ccache.use,
       accel: req.accel,

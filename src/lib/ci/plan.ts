@@ -14,7 +14,7 @@ import { commandLine } from '../exec/shell-quote.js';
 export type StageId = 'tree-add' | 'apply' | 'kconfig' | 'build' | 'checkpatch' | 'selftest';
 
 /** The series' scenarios first, then the baseline and the generic kselftest one. */
-export const DEFAULT_SCENARIOS = ['kmem-persist-suite', 'kmem-persist-blk', 'kmem-persist-pressure', 'kmem-persist-exclusive', 'kmem-persist-volatile', 'kmem-persist-flush', 'kmem-persist-memmap', 'kmem-persist-subdevices', 'pmem-persistence', 'kselftest'] as const;
+export const DEFAULT_SCENARIOS = ['kmem-persist-suite', 'kmem-persist-blk', 'kmem-persist-fs', 'kmem-persist-pressure', 'kmem-persist-exclusive', 'kmem-persist-volatile', 'kmem-persist-flush', 'kmem-persist-memmap', 'kmem-persist-subdevices', 'pmem-persistence', 'kselftest'] as const;
 
 export const KSELFTEST_SCENARIO = 'kselftest';
 

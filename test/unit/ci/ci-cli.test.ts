@@ -38,7 +38,7 @@ describe('kseries ci (CLI)', () => {
     const t = j.result.plan.trees[0];
     expect(t).toMatchObject({ tree: 'k61', register: { source: 'debian:6.1' }, dir: join(env.root, 'res', 'k61') });
     expect(t.stages.map((s: { id: string }) => s.id)).toEqual(['tree-add', 'apply', 'kconfig', 'build', 'checkpatch', 'selftest']);
-    expect(t.stages[5].results).toEqual(['selftest:kmem-persist-suite', 'selftest:kmem-persist-blk', 'selftest:kmem-persist-pressure', 'selftest:kmem-persist-exclusive', 'selftest:kmem-persist-volatile', 'selftest:kmem-persist-flush', 'selftest:kmem-persist-memmap', 'selftest:kmem-persist-subdevices', 'selftest:pmem-persistence', 'selftest:kselftest']);
+    expect(t.stages[5].results).toEqual(['selftest:kmem-persist-suite', 'selftest:kmem-persist-blk', 'selftest:kmem-persist-fs', 'selftest:kmem-persist-pressure', 'selftest:kmem-persist-exclusive', 'selftest:kmem-persist-volatile', 'selftest:kmem-persist-flush', 'selftest:kmem-persist-memmap', 'selftest:kmem-persist-subdevices', 'selftest:pmem-persistence', 'selftest:kselftest']);
     expect(existsSync(join(env.root, 'res'))).toBe(false);
     expect(existsSync(join(env.paths.data, 'trees.json'))).toBe(false);
   });

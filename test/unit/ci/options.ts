@@ -6,7 +6,7 @@ export const OPTIONS: CiOptions = {
   patches: null,
   scenarios: ['kmem-persist-suite', 'kmem-persist-blk', 'kmem-persist-exclusive', 'pmem-persistence', 'kselftest'],
   kselftests: ['memory-hotplug'],
-  kconfig: { base: 'tinyconfig', platform: 'qemu-x86_64', persist: ['blk'], selftests: ['memory-hotplug', 'dax'] },
+  kconfig: { base: 'tinyconfig', platform: 'qemu-x86_64', persist: ['blk', 'fs'], selftests: ['memory-hotplug', 'dax'] },
   jobs: null,
   ccache: false,
   accel: 'auto',

@@ -30,7 +30,7 @@ describe('planCi', () => {
   it('records the kseries command of every stage', () => {
     expect(Object.fromEntries(stages.map((s) => [s.id, s.commands[0]]))).toEqual({
       apply: 'kseries apply --tree k61',
-      kconfig: 'kseries kconfig apply --tree k61 --base tinyconfig --platform qemu-x86_64 --persist blk --selftests memory-hotplug,dax',
+      kconfig: 'kseries kconfig apply --tree k61 --base tinyconfig --platform qemu-x86_64 --persist blk,fs --selftests memory-hotplug,dax',
       build: 'kseries build --tree k61 --no-ccache',
       checkpatch: 'kseries checkpatch --tree k61',
       selftest: 'kseries selftest --tree k61 --scenario kmem-persist-suite',

@@ -14,7 +14,7 @@ const none = { feature: false, platform: null, persist: [], debug: false, module
 
 describe('kconfig/ catalog', () => {
   it('has the feature, the persistence types, the platform and debug', () => {
-    expect(Object.keys(catalog.persist).sort()).toEqual(['blk', 'none']);
+    expect(Object.keys(catalog.persist).sort()).toEqual(['blk', 'fs', 'none']);
     expect(Object.keys(catalog.platform)).toEqual(['qemu-x86_64']);
     expect(catalog.feature.name).toBe('feature-dax-kmem');
   });

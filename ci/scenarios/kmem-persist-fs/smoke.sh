@@ -1,16 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# daxkmemfs smoke test (patches/wip-fs-v6.1): files, links, renames, clones, mappings, fsx; across a reboot
-D=/kseries/kselftest/dax
-. $D/kmem_persist_lib.sh
-FS=$D/kmem_fs
-phase=$(sed -n 's/.*fs_phase=\([^ ]*\).*/\1/p' /proc/cmdline)
-if [ ! -e /sys/bus/dax/devices/dax0.0 ]; then
-	ndctl create-namespace -f -e namespace0.0 -m devdax >/dev/null || { echo "FAIL: ndctl"; exit 3; }
-fi
-DEV=dax0.0
-NODE=$(dax_node $DEV)
-step() { echo "== $*"; "$@" || { echo "FAIL: $*"; dmesg | tail -40; exit 1; }; }
+# kmem-persist-fs, FS type (daxkmemfs) smoke test: files, links, renames, clones, mappings, fsx; across a reboot
+. "${0%/*}/common.sh"
 step fs_start $DEV /mnt "$([ "$phase" = 1 ] && echo fs)"
 df /mnt
 if [ "$phase" = 1 ]; then
@@ -21,6 +12,7 @@ if [ "$phase" = 1 ]; then
 	step $FS verify /mnt/d/a 5000 3000 12
 	step $FS mmap-write /mnt/m 3000000 13
 	step $FS verify /mnt/m 0 3000000 13
+	step timeout -s KILL 60 $FS self-write /mnt/self
 	step $FS clone /mnt/m /mnt/m2
 	step $FS verify /mnt/m2 0 3000000 13
 	step $FS write /mnt/m 0 8192 14

@@ -1,17 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# One boot of the daxkmemfs crash loop (patches/wip-fs-v6.1)
-D=/kseries/kselftest/dax
-. $D/kmem_persist_lib.sh
-FS=$D/kmem_fs
+# kmem-persist-fs, FS type (daxkmemfs): one boot of the crash loop (fs_phase=first formats and
+# starts it, crash checks the state the last cut left and cuts again, last checks and cleans up)
+. "${0%/*}/common.sh"
 N=16		# data files
-phase=$(sed -n 's/.*fs_phase=\([^ ]*\).*/\1/p' /proc/cmdline)
-if [ ! -e /sys/bus/dax/devices/dax0.0 ]; then
-	ndctl create-namespace -f -e namespace0.0 -m devdax >/dev/null || { echo "FAIL: ndctl"; exit 3; }
-fi
-DEV=dax0.0
-NODE=$(dax_node $DEV)
-die() { echo "FAIL: $*"; dmesg | grep -i 'kmem\|daxkmem' | tail -20; exit 1; }
 fs_start $DEV /mnt "$([ "$phase" = first ] && echo fs)" || die "fs_start"
 dmesg | grep 'kmem persistence: fs' | tail -3
 

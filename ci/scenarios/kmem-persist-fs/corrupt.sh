@@ -1,15 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# daxkmemfs (patches/wip-fs-v6.1): corrupt metadata refused, an interrupted rename completed
-D=/kseries/kselftest/dax
-. $D/kmem_persist_lib.sh
-FS=$D/kmem_fs
-phase=$(sed -n 's/.*fs_phase=\([^ ]*\).*/\1/p' /proc/cmdline)
-if [ ! -e /sys/bus/dax/devices/dax0.0 ]; then
-	ndctl create-namespace -f -e namespace0.0 -m devdax >/dev/null || { echo "FAIL: ndctl"; exit 3; }
-fi
-DEV=dax0.0
-step() { echo "== $*"; "$@" || { echo "FAIL: $*"; dmesg | grep -i 'kmem\|daxkmem' | tail -20; exit 1; }; }
+# kmem-persist-fs, FS type (daxkmemfs): corrupt metadata refused, an interrupted rename completed
+. "${0%/*}/common.sh"
 if [ "$phase" = write ]; then
 	# inode 2 and 3, entries 0 and 1 of the root directory
 	step fs_start $DEV /mnt fs

@@ -1,17 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# daxkmemfs: the snapshot example (tools/testing/selftests/dax/kmem_snapshot.c) across a reboot
-D=/kseries/kselftest/dax
-. $D/kmem_persist_lib.sh
-SNAP=$D/kmem_snapshot
+# kmem-persist-fs, FS type (daxkmemfs): the snapshot example (tools/testing/selftests/dax/kmem_snapshot.c) across a reboot
+. "${0%/*}/common.sh"
 MIB=${KMEM_SNAPSHOT_MIB:-256}
-phase=$(sed -n 's/.*fs_phase=\([^ ]*\).*/\1/p' /proc/cmdline)
-if [ ! -e /sys/bus/dax/devices/dax0.0 ]; then
-	ndctl create-namespace -f -e namespace0.0 -m devdax >/dev/null || { echo "FAIL: ndctl"; exit 3; }
-fi
-DEV=dax0.0
-NODE=$(dax_node $DEV)
-die() { echo "FAIL: $*"; exit 1; }
 fs_start $DEV /mnt "$([ "$phase" = run ] && echo fs)" || die "fs_start"
 if [ "$phase" = run ]; then
 	mkdir /mnt/proc1
