@@ -22,7 +22,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median } from './lib.mjs';
+import { benchLines, median } from './lib.mjs';
 
 const { values: o } = parseArgs({
   options: {
@@ -40,10 +40,7 @@ const log = (m) => process.stderr.write(`${m}\n`);
 
 /** BENCH fs=… op=… how=… mib=… sec=… lines of a log. */
 export function parseBench(text) {
-  return [...text.matchAll(/\bBENCH (fs=.*)$/gm)].map((m) => {
-    const rec = Object.fromEntries(m[1].trim().split(/\s+/).map((kv) => kv.split('=')));
-    return { ...rec, mib: Number(rec.mib), sec: Number(rec.sec) };
-  });
+  return benchLines(text, 'fs').map((rec) => ({ ...rec, mib: Number(rec.mib), sec: Number(rec.sec) }));
 }
 
 const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');

@@ -23,3 +23,10 @@ export function gnuTime(stderr) {
 
 /** The lower median (a value that was measured, for an even count too). */
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+/** `BENCH key=value …` lines of a guest's log whose first key is FIRST, as objects (values are strings). */
+export function benchLines(text, first) {
+  return [...text.matchAll(new RegExp(`\\bBENCH (${first}=.*)$`, 'gm'))].map((m) =>
+    Object.fromEntries(m[1].trim().split(/\s+/).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+  );
+}

@@ -25,6 +25,7 @@ import { isolate, type IsolatedEnv } from '../helpers/env.js';
 import { parseCiResults } from '../../src/lib/report/ci-results.js';
 import { parseResults } from '../../src/lib/report/results.js';
 import { repoRoot } from '../../src/lib/paths.js';
+import { parseSeriesFile } from '../../src/lib/series/series-file.js';
 
 const K61_SOURCE = k61Repo();
 const ROOT = join(e2eRoot(), 'ci-e2e');
@@ -36,7 +37,7 @@ const BIN = join(repoRoot(), 'bin', 'run.js');
 let env: IsolatedEnv;
 const log = (m: string) => process.stderr.write(`[ci e2e] ${m}\n`);
 /** The patches of patches/v6.1/series (the series' own, without prerequisites). */
-const NPATCHES = readFileSync(join(repoRoot(), 'patches', 'v6.1', 'series'), 'utf8').split('\n').filter((l) => /^\d{4}-.*\.patch$/.test(l.trim())).length;
+const NPATCHES = parseSeriesFile(readFileSync(join(repoRoot(), 'patches', 'v6.1', 'series'), 'utf8')).entries.length;
 
 /** The built CLI under nice, without blocking the worker. */
 function kseries(args: string[], timeoutMs = 7_200_000): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
